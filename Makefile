@@ -1,0 +1,39 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench e2e system-deps test-system-deps lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet -e '.[dev,packs]'
+	touch $(STAMP)
+
+system-deps:
+	scripts/install-system-deps.sh run
+
+test-system-deps:
+	scripts/install-system-deps.sh test
+
+## Runs the appliance locally on embedded defaults (Redis, SQLite, one worker) at http://127.0.0.1:8000
+run: system-deps $(STAMP)
+	$(BIN)/python -m appliance.run
+
+## Runs the whole test suite with real Redis, Celery, ffmpeg and faster-whisper (tiny.en pack)
+test: test-system-deps $(STAMP)
+	$(BIN)/pytest
+
+## Quick benchmark (about 2 minutes); its Markdown goes to docs/benchmarks.md
+bench: test-system-deps $(STAMP)
+	$(BIN)/python -m benchmarks run --quick --markdown docs/benchmarks-quick.md
+
+## End-to-end test in a real local LXC container (needs root, lxc and debootstrap)
+e2e: test-system-deps $(STAMP)
+	bash lxc/test-local.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache
