@@ -1,0 +1,22 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.utils.decorators import method_decorator
+
+from appliance.accounts.forms import ThrottledAuthenticationForm
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", "locked_out"):
+            response.status_code = 429
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    pass

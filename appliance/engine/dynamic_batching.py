@@ -1,0 +1,129 @@
+"""Dynamic time axis: batches of similar-length chunks, padded to their longest chunk, not to 30 s.
+
+faster-whisper pads every chunk to Whisper's 30 s window (3000 Mel frames). CTranslate2's
+Whisper encoder also takes shorter inputs, and on a CPU its cost grows faster than linearly
+with the length (self-attention), so a 12 s chunk padded to 30 s pays about three times
+what it needs. Here speech is cut into chunks of at most `max_chunk_seconds`, chunks of
+similar length are batched together, and each batch is padded only to its longest chunk
+plus a margin: the margin of padding after the speech is where Whisper places the final
+timestamp token, without which faster-whisper drops the last words of a chunk.
+
+The decoding itself is faster-whisper's BatchedInferencePipeline.forward(), so prompts,
+timestamps, word alignment and text are produced by the same code as the plain path.
+"""
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from faster_whisper.audio import pad_or_trim
+from faster_whisper.tokenizer import Tokenizer
+from faster_whisper.transcribe import BatchedInferencePipeline
+
+from .batched import _whisper_options, _whisper_segments, detect_language
+from .chunking import CHUNK_SECONDS, ChunkPlan, chunk_features, group_clips, plan_chunks
+
+# Shorter chunks encode faster per second of speech (self-attention), longer ones give
+# Whisper more context. tiny.en int8, 5 minutes of espeak-ng speech, CPU seconds and WER
+# (30 s windows: 9.5 s, 0.096): 10 s chunks 5.3 s, 0.097; 15 s 6.0 s, 0.089; 20 s 7.6 s,
+# 0.082; 25 s 8.3 s, 0.086.
+DEFAULT_MAX_CHUNK_SECONDS = 15
+# Padding after the longest chunk of a batch: room for the closing timestamp. Word errors on
+# 2637 words of espeak-ng speech in six voices (tiny.en; bare faster-whisper: 348): 15 s
+# chunks with 1 s margin 332, with 2 s 325; and 2 s kept the pooled queue at bare's count.
+DEFAULT_MARGIN_SECONDS = 2.0
+FRAMES_PER_SECOND = 100  # Whisper's Mel frames: 10 ms hop
+MAX_FRAMES = CHUNK_SECONDS * FRAMES_PER_SECOND
+
+
+@dataclass
+class ChunkWork:
+    """One chunk waiting to be decoded: where it comes from and how to put its text back.
+
+    `owner` is whatever the caller needs to route the result (a job), `index` the chunk's
+    position in its owner's plan so results can be reassembled in the order of the audio.
+    """
+
+    owner: object
+    index: int
+    chunk: object  # chunking.Chunk
+    samples: np.ndarray
+
+    @property
+    def duration(self):
+        return self.chunk.duration
+
+
+def plan_dynamic_chunks(samples, vad=True, vad_parameters=None, max_chunk_seconds=DEFAULT_MAX_CHUNK_SECONDS):
+    """The plain plan's speech regions, regrouped into chunks of at most max_chunk_seconds.
+
+    A single region longer than the maximum (speech without a pause, up to 30 s) stays whole.
+    """
+    plan = plan_chunks(samples, vad, vad_parameters)
+    return ChunkPlan(clips=plan.clips, chunks=group_clips(plan.clips, max_chunk_seconds),
+                     total_samples=plan.total_samples)
+
+
+@dataclass
+class Decoding:
+    """What every batch of one file decodes with: its language, tokenizer and options."""
+
+    language: str
+    language_probability: float
+    tokenizer: Tokenizer
+    whisper_options: object  # faster-whisper's TranscriptionOptions
+
+
+def prepare_decoding(whisper, samples, plan, options, language):
+    """Detect the language when none is given (plain path's way), then build the prompt settings."""
+    language_probability = 1.0
+    if language is None:
+        language, language_probability = detect_language(whisper, samples, plan)
+    tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual, task=options.task, language=language)
+    return Decoding(language, language_probability, tokenizer, _whisper_options(tokenizer, options, plan))
+
+
+def padded_frames(durations, margin_seconds=DEFAULT_MARGIN_SECONDS):
+    """Mel frames for a batch: its longest chunk rounded up to whole seconds, plus the margin.
+
+    Whole seconds because forward() sizes each chunk's window as ceil(duration) seconds for
+    timestamps and word alignment; an even count because the encoder halves the frames.
+    """
+    longest = max(durations)
+    frames = math.ceil(longest) * FRAMES_PER_SECOND + math.ceil(margin_seconds * FRAMES_PER_SECOND)
+    frames += frames % 2
+    return min(MAX_FRAMES, frames)
+
+
+def dynamic_batch_features(feature_extractor, works, margin_seconds=DEFAULT_MARGIN_SECONDS):
+    """One (batch, n_mels, frames) array, frames from padded_frames()."""
+    frames = padded_frames([work.duration for work in works], margin_seconds)
+    return np.stack([
+        pad_or_trim(chunk_features(feature_extractor, work.samples, work.chunk), frames) for work in works
+    ])
+
+
+def similar_length_batches(works, batch_size, window_batches=4):
+    """Batches of chunks of similar duration, so padding stays small.
+
+    Sorted within windows of `window_batches` batches rather than across the whole file:
+    the first chunks of a long recording are then done early, so its first segments reach
+    the progress callback after a few batches instead of at the very end.
+    """
+    window = batch_size * window_batches
+    batches = []
+    for start in range(0, len(works), window):
+        ordered = sorted(works[start:start + window], key=lambda work: work.duration, reverse=True)
+        batches.extend(ordered[first:first + batch_size] for first in range(0, len(ordered), batch_size))
+    return batches
+
+
+def decode_batch(whisper, features, works, decoding):
+    """Decode one batch; returns, per chunk, faster-whisper segments in speech-only time.
+
+    A fresh pipeline per batch: its only state is the last word time of the previous batch,
+    which means nothing once batches mix chunks out of order or from several files.
+    """
+    pipeline = BatchedInferencePipeline(whisper)
+    options = decoding.whisper_options
+    outputs = pipeline.forward(features, decoding.tokenizer, [work.chunk.metadata() for work in works], options)
+    return [list(_whisper_segments([output], options)) for output in outputs]

@@ -1,0 +1,49 @@
+"""The dynamic runner: one file through dynamic batching and pipelined decoding.
+
+Same signature and outcome as the plain batched runner (batched.run_batched), so the
+pipeline can choose either; chosen by TranscriptionOptions(pipeline="dynamic").
+"""
+from .dynamic_batching import (
+    DEFAULT_MARGIN_SECONDS,
+    DEFAULT_MAX_CHUNK_SECONDS,
+    ChunkWork,
+    decode_batch,
+    dynamic_batch_features,
+    plan_dynamic_chunks,
+    prepare_decoding,
+    similar_length_batches,
+)
+from .ordered_segments import OrderedSegments
+from .pipelined_decoding import run_pipelined
+from .runner import RunOutcome
+
+
+def run_dynamic(whisper, samples, options, language, on_batch, check_cancel,
+                max_chunk_seconds=DEFAULT_MAX_CHUNK_SECONDS, margin_seconds=DEFAULT_MARGIN_SECONDS):
+    """Transcribe `samples`; call on_batch(fraction_done, new_segments) after every batch."""
+    plan = plan_dynamic_chunks(samples, options.vad, options.vad_parameters, max_chunk_seconds)
+    check_cancel()
+    if not plan.chunks:
+        return RunOutcome(language, 1.0 if language else 0.0, [])
+    decoding = prepare_decoding(whisper, samples, plan, options, language)
+    works = [ChunkWork(None, index, chunk, samples) for index, chunk in enumerate(plan.chunks)]
+    ordered = OrderedSegments(plan)
+
+    def prepare(batch):
+        return dynamic_batch_features(whisper.feature_extractor, batch, margin_seconds)
+
+    def infer(batch, features):
+        return decode_batch(whisper, features, batch, decoding)
+
+    results = run_pipelined(similar_length_batches(works, options.batch_size), prepare, infer,
+                            workers=whisper.model.num_workers)
+    try:
+        for batch, outputs in results:
+            released = []
+            for work, chunk_segments in zip(batch, outputs):
+                released.extend(ordered.add(work.index, chunk_segments))
+            on_batch(ordered.fraction_done, released)
+            check_cancel()
+    finally:
+        results.close()
+    return RunOutcome(decoding.language, decoding.language_probability, ordered.segments)

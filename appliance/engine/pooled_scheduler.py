@@ -1,0 +1,255 @@
+"""Cross-job pooling: the chunks of every queued file share batches, results go back per job.
+
+A worker that transcribes one file at a time pads its last, short batches and runs the
+batches of a 20-second file almost empty. Here jobs are submitted to one process-wide
+scheduler:
+
+- preparation threads decode each job's audio, hold its model, find speech and the
+  language (while other jobs' batches are in the model);
+- the inference loop takes batches from a FairChunkQueue (earliest virtual deadline first,
+  then similar lengths), pads each to its longest chunk (dynamic_batching) and runs them
+  pipelined (pipelined_decoding): features of the next batch are built during this one;
+- each job gets its own progress calls, in audio order, and its own Future; a set cancel
+  event drops its waiting chunks at the next batch.
+
+    scheduler = shared_scheduler(manager)
+    result = scheduler.transcribe(path, options, progress, cancel)   # blocks, callbacks here
+    future = scheduler.submit(path, options, progress, cancel)       # callbacks in the scheduler
+"""
+import logging
+import queue
+import threading
+from concurrent.futures import Future
+
+from .dynamic_batching import DEFAULT_MARGIN_SECONDS, DEFAULT_MAX_CHUNK_SECONDS, decode_batch, dynamic_batch_features
+from .errors import TranscriptionCancelled
+from .fair_queue import FairChunkQueue
+from .options import TranscriptionOptions
+from .pipelined_decoding import run_pipelined
+from .pooled_job import PooledJob
+
+logger = logging.getLogger(__name__)
+
+# Prepared audio kept at once; a job beyond it waits (undecoded) until others finish.
+DEFAULT_MAX_PREPARED_AUDIO_SECONDS = 2 * 3600
+IDLE_POLL_SECONDS = 0.2
+# Two, so that decoding and VAD of a 2-hour upload do not hold back a 20-second one behind it.
+PREPARE_THREADS = 2
+
+
+class PooledScheduler:
+    """Pools the chunks of concurrent jobs into shared batches; one per process and manager."""
+
+    def __init__(self, manager, batch_size=None, inference_workers=None, max_chunk_seconds=DEFAULT_MAX_CHUNK_SECONDS,
+                 margin_seconds=DEFAULT_MARGIN_SECONDS, max_prepared_audio_seconds=DEFAULT_MAX_PREPARED_AUDIO_SECONDS,
+                 fair_queue=None):
+        self._manager = manager
+        self._batch_size = batch_size  # None: each batch takes the batch_size of its first job
+        # As many batches in flight as the models have CTranslate2 workers.
+        self._workers = inference_workers or manager.config.num_workers
+        self._max_chunk_seconds = max_chunk_seconds
+        self._margin_seconds = margin_seconds
+        self._max_prepared_seconds = max_prepared_audio_seconds
+        self._queue = fair_queue or FairChunkQueue()
+        self._incoming = queue.Queue()
+        self._active = set()  # prepared jobs with chunks still to decode
+        self._condition = threading.Condition()
+        self._closed = threading.Event()
+        self._threads = []
+        self._start_lock = threading.Lock()
+
+    # --- the callers' side ---------------------------------------------------------------------
+
+    def submit(self, source, options=None, progress=None, cancel=None):
+        """Queue a file path or 16 kHz samples; returns a Future of its TranscriptionResult.
+
+        progress(fraction, new_segments) and the Future's callbacks run in the scheduler's
+        threads; the Future raises what transcribe() would (EngineError subclasses,
+        TranscriptionCancelled).
+        """
+        if self._closed.is_set():
+            raise RuntimeError("The scheduler is closed.")
+        options = (options or TranscriptionOptions()).validate()
+        future = Future()
+        future.set_running_or_notify_cancel()
+        self._start()
+        self._incoming.put(PooledJob(source, options, progress, cancel, future, self._max_chunk_seconds))
+        return future
+
+    def transcribe(self, source, options=None, progress=None, cancel=None):
+        """Like engine.transcribe(): blocks, and calls progress in the calling thread.
+
+        Made for a worker thread per job (a Celery threads pool): callbacks that touch the
+        database stay in the thread that owns the connection.
+        """
+        events = queue.Queue()
+        future = self.submit(source, options, progress=lambda *event: events.put(event), cancel=cancel)
+        future.add_done_callback(lambda _: events.put(None))
+        while True:
+            event = events.get()
+            if event is None:
+                break
+            if progress is not None:
+                progress(*event)
+        return future.result()
+
+    def close(self):
+        """Stop the threads; jobs still queued fail with TranscriptionCancelled."""
+        self._closed.set()
+        with self._condition:
+            self._condition.notify_all()
+        for thread in self._threads:
+            thread.join()
+        for job in self._drain_incoming() + list(self._active):
+            job.fail(TranscriptionCancelled("The transcription service is shutting down."))
+        self._active.clear()
+
+    # --- threads -------------------------------------------------------------------------------
+
+    def _start(self):
+        with self._start_lock:
+            if self._threads:
+                return
+            loops = [(self._prepare_loop, f"pool-prepare-{number}") for number in range(PREPARE_THREADS)]
+            for target, name in loops + [(self._inference_loop, "pool-inference")]:
+                thread = threading.Thread(target=target, name=name, daemon=True)
+                thread.start()
+                self._threads.append(thread)
+
+    def _prepare_loop(self):
+        while not self._closed.is_set():
+            try:
+                job = self._incoming.get(timeout=IDLE_POLL_SECONDS)
+            except queue.Empty:
+                continue
+            self._wait_for_room()
+            try:
+                job.prepare(self._manager)
+            except Exception as error:  # the job's error, not the scheduler's
+                job.fail(error)
+                continue
+            if not job.works:
+                self._finish(job)
+                continue
+            with self._condition:
+                self._active.add(job)
+                self._queue.add_job(job.works, job.ready_at, job.batch_key())
+                self._condition.notify_all()
+
+    def _wait_for_room(self):
+        """Hold back decoding while the prepared audio is over budget (memory), unless idle."""
+        with self._condition:
+            while (self._active and not self._closed.is_set()
+                   and sum(job.audio_seconds for job in self._active) >= self._max_prepared_seconds):
+                self._condition.wait(IDLE_POLL_SECONDS)
+
+    def _inference_loop(self):
+        while not self._closed.is_set():
+            batches = run_pipelined(self._next_batches(), self._prepare_batch, self._infer_batch, workers=self._workers)
+            try:
+                for works, (outputs, error) in batches:
+                    self._dispatch(works, outputs, error)
+            except Exception as error:  # a defect here must not leave every waiting job hanging
+                logger.exception("the pooled inference loop failed; failing its jobs")
+                with self._condition:
+                    jobs = list(self._active)
+                for job in jobs:
+                    self._fail(job, error)
+            finally:
+                batches.close()
+
+    def _next_batches(self):
+        """Batches as the pipeline asks for them; blocks while there is nothing to do."""
+        while not self._closed.is_set():
+            self._drop_cancelled()
+            with self._condition:
+                works = self._queue.next_batch(self._batch_size_for)
+                if not works:
+                    self._condition.wait(IDLE_POLL_SECONDS)
+                    continue
+            yield works
+
+    def _batch_size_for(self, first_work):
+        return self._batch_size or first_work.owner.options.batch_size
+
+    def _prepare_batch(self, works):
+        job = works[0].owner
+        try:
+            return dynamic_batch_features(job.loaded.whisper.feature_extractor, works, self._margin_seconds), None
+        except Exception as error:
+            return None, error
+
+    def _infer_batch(self, works, prepared):
+        features, error = prepared
+        if error is not None:
+            return None, error
+        job = works[0].owner
+        try:
+            return decode_batch(job.loaded.whisper, features, works, job.decoding), None
+        except Exception as error:
+            logger.exception("a pooled batch of %d chunks failed", len(works))
+            return None, error
+
+    # --- bookkeeping ---------------------------------------------------------------------------
+
+    def _dispatch(self, works, outputs, error):
+        by_job = {}
+        for position, work in enumerate(works):
+            by_job.setdefault(work.owner, []).append(position)
+        for job, positions in by_job.items():
+            if job.settled:
+                continue  # cancelled or failed while this batch was in the model
+            if error is not None:
+                self._fail(job, error)
+                continue
+            try:
+                job.add_results([works[position] for position in positions], [outputs[position] for position in positions])
+            except Exception as callback_error:  # the job's progress callback failed
+                self._fail(job, callback_error)
+                continue
+            if job.complete:
+                self._finish(job)
+
+    def _drop_cancelled(self):
+        with self._condition:
+            cancelled = [job for job in self._active if job.cancelled]
+        for job in cancelled:
+            self._fail(job, TranscriptionCancelled())
+
+    def _finish(self, job):
+        self._forget(job)
+        try:
+            job.finish()
+        except Exception as error:  # its progress callback failed at 100 %
+            job.fail(error)
+
+    def _fail(self, job, error):
+        self._forget(job)
+        job.fail(error)
+
+    def _forget(self, job):
+        with self._condition:
+            self._active.discard(job)
+            self._queue.remove_owner(job)
+            self._condition.notify_all()
+
+    def _drain_incoming(self):
+        jobs = []
+        while True:
+            try:
+                jobs.append(self._incoming.get_nowait())
+            except queue.Empty:
+                return jobs
+
+
+_SHARED = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_scheduler(manager, **settings):
+    """The process-wide scheduler of a manager (created on first use)."""
+    with _SHARED_LOCK:
+        scheduler = _SHARED.get(id(manager))
+        if scheduler is None:
+            scheduler = _SHARED[id(manager)] = PooledScheduler(manager, **settings)
+        return scheduler

@@ -1,0 +1,122 @@
+"""JSON endpoints under /api/jobs/ for the pages' scripts and for programs with a session.
+
+Thin: decode the request, call services, serialise. 404 (not 403) for another user's job, so
+job ids never reveal which jobs exist.
+"""
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from appliance.accounts.permissions import visible_jobs
+from appliance.jobs import services
+from appliance.jobs.audio_response import ranged_file_response
+from appliance.jobs.models import Status, Transcription
+from appliance.jobs.options import InvalidJobOptions, options_of, parse_job_options
+from appliance.jobs.serializers import job_detail, job_summary, refused_file
+
+LIST_LIMIT = 200
+
+
+def visible_job(request, public_id):
+    return get_object_or_404(visible_jobs(request.user, Transcription.objects.select_related("owner")), public_id=public_id)
+
+
+def filtered_jobs(user, status=""):
+    jobs = visible_jobs(user, Transcription.objects.select_related("owner"))
+    if status:
+        jobs = jobs.filter(status=status)
+    return jobs
+
+
+def error(message, status=400):
+    return JsonResponse({"error": message}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def jobs_collection(request):
+    if request.method == "POST":
+        return upload(request)
+    status = request.GET.get("status", "")
+    if status and status not in Status.values:
+        return error(f"Unknown status {status!r}: use one of {', '.join(Status.values)}.")
+    jobs = filtered_jobs(request.user, status)[:LIST_LIMIT]
+    return JsonResponse({"jobs": [job_summary(job) for job in jobs]})
+
+
+def upload(request):
+    """Multipart: one or more files in "files" (or "file") plus the options fields."""
+    try:
+        options = parse_job_options(request.POST)
+    except InvalidJobOptions as problem:
+        return error(str(problem))
+    files = request.FILES.getlist("files") + request.FILES.getlist("file")
+    oversized = getattr(request, "oversized_uploads", [])
+    if not files and not oversized:
+        return error("No file was sent: attach one or more audio or video files as \"files\".")
+    outcomes = services.accept_uploads(request.user, files, options, oversized)
+    accepted = [job_summary(outcome.job) for outcome in outcomes if outcome.job]
+    refused = [refused_file(outcome.name, outcome.error) for outcome in outcomes if not outcome.job]
+    status = 201 if accepted else (413 if oversized and len(refused) == len(oversized) else 400)
+    return JsonResponse({"jobs": accepted, "refused": refused}, status=status)
+
+
+@require_http_methods(["GET", "DELETE"])
+def job_resource(request, public_id):
+    job = visible_job(request, public_id)
+    if request.method == "DELETE":
+        services.delete(job)
+        return HttpResponse(status=204)
+    return JsonResponse(job_detail(job))
+
+
+@require_POST
+def job_delete(request, public_id):
+    services.delete(visible_job(request, public_id))
+    return JsonResponse({"deleted": str(public_id)})
+
+
+@require_POST
+def job_cancel(request, public_id):
+    try:
+        job = services.cancel(visible_job(request, public_id))
+    except services.JobActionRefused as problem:
+        return error(str(problem), status=409)
+    return JsonResponse(job_summary(job))
+
+
+@require_POST
+def job_rerun(request, public_id):
+    job = visible_job(request, public_id)
+    try:
+        options = parse_job_options(request.POST, defaults=options_of(job))
+        job = services.rerun(job, options)
+    except InvalidJobOptions as problem:
+        return error(str(problem))
+    except services.JobActionRefused as problem:
+        return error(str(problem), status=409)
+    return JsonResponse(job_summary(job), status=202)
+
+
+@require_GET
+def job_download(request, public_id, fmt):
+    from appliance.engine import CONTENT_TYPES, EXPORT_FORMATS, TranscriptionResult, export_result
+
+    job = visible_job(request, public_id)
+    if fmt not in EXPORT_FORMATS:
+        return error(f"Unknown format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}.", status=404)
+    if job.status != Status.DONE or not job.result:
+        return error("The transcript is not ready: the job has not finished successfully.", status=409)
+    text = export_result(TranscriptionResult.from_dict(job.result), fmt)
+    response = HttpResponse(text, content_type=CONTENT_TYPES.get(fmt, "text/plain; charset=utf-8"))
+    stem = job.original_name.rsplit(".", 1)[0] or "transcript"
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}.{fmt}")
+    return response
+
+
+@require_GET
+def job_audio(request, public_id):
+    job = visible_job(request, public_id)
+    if not job.audio or not job.audio.storage.exists(job.audio.name):
+        return error("The audio of this job is no longer stored.", status=404)
+    return ranged_file_response(request, job.audio.path, job.original_name)

@@ -1,0 +1,97 @@
+"""Transcription options from a form or API request, checked by the engine before any queueing."""
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from appliance.engine import EngineError, TranscriptionOptions
+from appliance.jobs.engine_runtime import available_model_names
+
+TRUE_WORDS = {"1", "true", "on", "yes"}
+FALSE_WORDS = {"0", "false", "off", "no", ""}
+
+
+class InvalidJobOptions(ValueError):
+    """The options are unusable; the message says which and why (shown as is)."""
+
+
+@dataclass
+class JobOptions:
+    model_name: str
+    language: str
+    task: str
+    batch_size: int
+    vad: bool
+    word_timestamps: bool
+    initial_prompt: str
+
+    def as_fields(self):
+        return dict(self.__dict__)
+
+    def engine_options(self):
+        return TranscriptionOptions(
+            model=self.model_name,
+            language=self.language or None,
+            task=self.task,
+            batched=True,
+            batch_size=self.batch_size,
+            vad=self.vad,
+            word_timestamps=self.word_timestamps,
+            initial_prompt=self.initial_prompt or None,
+        )
+
+
+def _bool(data, name, default):
+    value = data.get(name)
+    if value is None:
+        return default
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise InvalidJobOptions(f"{name} must be true or false, not {value!r}.")
+
+
+def _int(data, name, default):
+    value = data.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidJobOptions(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def parse_job_options(data, defaults=None):
+    """data: a QueryDict or dict. defaults: a JobOptions to start from (re-run keeps the rest)."""
+    base = defaults or JobOptions(settings.DEFAULT_MODEL, "", "transcribe", 8, True, False, "")
+    language = (data.get("language") if data.get("language") is not None else base.language) or ""
+    language = "" if language.strip().lower() in ("", "auto") else language.strip().lower()
+    options = JobOptions(
+        model_name=(data.get("model") or base.model_name).strip(),
+        language=language,
+        task=(data.get("task") or base.task).strip(),
+        batch_size=_int(data, "batch_size", base.batch_size),
+        vad=_bool(data, "vad", base.vad),
+        word_timestamps=_bool(data, "word_timestamps", base.word_timestamps),
+        initial_prompt=(data.get("initial_prompt") if data.get("initial_prompt") is not None else base.initial_prompt)
+        .strip()[:2000],
+    )
+    try:
+        options.engine_options().validate()
+    except EngineError as error:
+        raise InvalidJobOptions(str(error)) from None
+    if options.model_name not in available_model_names():
+        raise InvalidJobOptions(
+            f"The model {options.model_name!r} is not installed on this appliance: "
+            f"choose one of {', '.join(available_model_names())}."
+        )
+    if options.task == "translate" and options.model_name.endswith(".en"):
+        raise InvalidJobOptions(f"{options.model_name} only knows English and cannot translate: choose a multilingual model.")
+    return options
+
+
+def options_of(job):
+    return JobOptions(
+        job.model_name, job.language, job.task, job.batch_size, job.vad, job.word_timestamps, job.initial_prompt
+    )

@@ -1,0 +1,54 @@
+"""Jobs as JSON: the same shapes for the API, the WebSocket pushes and the pages' scripts."""
+from django.urls import reverse
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def job_options(job):
+    return {
+        "model": job.model_name,
+        "language": job.language or None,
+        "task": job.task,
+        "batch_size": job.batch_size,
+        "vad": job.vad,
+        "word_timestamps": job.word_timestamps,
+        "initial_prompt": job.initial_prompt or None,
+    }
+
+
+def job_summary(job):
+    return {
+        "id": str(job.public_id),
+        "name": job.original_name,
+        "owner": job.owner.get_username() if job.owner_id else None,
+        "owner_id": job.owner_id,
+        "status": job.status,
+        "progress": round(job.progress, 4),
+        "error": job.error_message or None,
+        "size_bytes": job.size_bytes,
+        "duration_seconds": job.duration_seconds,
+        "options": job_options(job),
+        "detected_language": job.detected_language or None,
+        "created_at": _iso(job.created_at),
+        "started_at": _iso(job.started_at),
+        "finished_at": _iso(job.finished_at),
+        "processing_seconds": job.processing_seconds,
+        "real_time_factor": job.real_time_factor,
+        "model_used": job.model_used or None,
+        "device_used": job.device_used or None,
+        "attempts": job.attempts,
+        "url": reverse("webui:job", args=[job.public_id]),
+        "api_url": reverse("jobs-api:detail", args=[job.public_id]),
+    }
+
+
+def job_detail(job):
+    data = job_summary(job)
+    data["result"] = job.result
+    return data
+
+
+def refused_file(name, message):
+    return {"file": name, "error": message}

@@ -1,0 +1,246 @@
+"""Engine settings reach running workers and live engines without a restart; they report back.
+
+Web side: `publish(engine_settings)` stores the settings under DESIRED_KEY and announces them
+on CHANNEL. Engine side: a `ConfigFollower` thread in every process that owns a ModelManager
+applies the latest settings and writes what it really has loaded into the STATE_KEY hash.
+
+Pub/sub is fire-and-forget (a process that was starting or reconnecting misses the message),
+so it only wakes the follower early: every REPORT_INTERVAL_SECONDS the follower compares the
+stored revision with the one it applied anyway, which is what makes a missed message harmless.
+"""
+import json
+import logging
+import os
+import re
+import socket
+import threading
+import time
+
+import psutil
+import redis
+
+from appliance.engine.config import device_key, resolve_device
+from appliance.engine.errors import EngineError
+
+CHANNEL = "appliance:panel:engine-settings"
+DESIRED_KEY = "appliance:panel:engine-settings:desired"
+STATE_KEY = "appliance:panel:engine-state"
+REPORT_INTERVAL_SECONDS = 5
+# A report older than this belongs to a process that died; the whole hash expires with the last one.
+STATE_TTL_SECONDS = 30
+RECONNECT_DELAY_SECONDS = 2
+MB = 2**20
+DEVICE_KEY = re.compile(r"^(cpu|cuda:\d+)$")
+
+logger = logging.getLogger(__name__)
+
+
+def _client(redis_url):
+    return redis.Redis.from_url(redis_url, socket_timeout=10, socket_connect_timeout=3, decode_responses=True)
+
+
+def publish(redis_url, engine_settings):
+    """Store and announce new settings; returns how many processes were listening right now."""
+    client = _client(redis_url)
+    payload = json.dumps(engine_settings, sort_keys=True)
+    client.set(DESIRED_KEY, payload)
+    return client.publish(CHANNEL, payload)
+
+
+def read_desired(redis_url):
+    payload = _client(redis_url).get(DESIRED_KEY)
+    return json.loads(payload) if payload else None
+
+
+def read_reports(redis_url, now=None):
+    """What every live worker/engine process last reported, oldest reports dropped."""
+    client = _client(redis_url)
+    now = time.time() if now is None else now
+    reports, stale = [], []
+    for identity, payload in client.hgetall(STATE_KEY).items():
+        try:
+            report = json.loads(payload)
+        except json.JSONDecodeError:
+            stale.append(identity)
+            continue
+        if now - report.get("at", 0) > STATE_TTL_SECONDS:
+            stale.append(identity)
+        else:
+            reports.append(report)
+    if stale:
+        client.hdel(STATE_KEY, *stale)
+    return sorted(reports, key=lambda report: (report.get("role", ""), report.get("identity", "")))
+
+
+def engine_config_for(base_config, engine_settings):
+    """The EngineConfig a process runs with once `engine_settings` (the panel's) apply.
+
+    Keeps what the panel does not decide (data dir, threads, hub permission) from `base_config`.
+    """
+    device_choice = engine_settings.get("device", "auto")
+    device, _, index = device_choice.partition(":")
+    device_index = int(index) if index else 0
+    resolved = device_key(resolve_device(device), device_index)
+    compute_types = engine_settings.get("compute_types") or {}
+    return base_config.with_changes(
+        device=device,
+        device_index=device_index,
+        compute_type=compute_types.get(resolved) or compute_types.get("*") or "auto",
+        preload=tuple(engine_settings.get("preload", ())),
+        idle_ttl_seconds=engine_settings.get("idle_ttl_seconds", base_config.idle_ttl_seconds),
+        memory_budget_mb={key: int(value) for key, value in (engine_settings.get("memory_budget_mb") or {}).items()},
+    )
+
+
+class ConfigFollower:
+    """Keeps one process's ModelManager on the panel's settings and reports its state.
+
+    `desired_fallback` answers the settings when Redis holds none (a flushed or fresh Redis):
+    the panel passes a function reading the database, and the answer is stored for the others.
+    """
+
+    def __init__(self, manager, redis_url, role="worker", desired_fallback=None, identity=None):
+        self.manager = manager
+        self.redis_url = redis_url
+        self.role = role
+        self.desired_fallback = desired_fallback
+        self.identity = identity or f"{socket.gethostname()}:{os.getpid()}"
+        self.applied_revision = None
+        self.applied_at = None
+        self.error = ""
+        self.applying_revision = None
+        self._stop = threading.Event()
+        self._thread = None
+        self._wake_channel = f"{CHANNEL}:wake:{self.identity}"
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    def start(self):
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=f"panel-config-follower-{self.role}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout=10):
+        self._stop.set()
+        try:
+            client = _client(self.redis_url)
+            # Wakes our own get_message() at once instead of after the report interval.
+            client.publish(self._wake_channel, "stop")
+            if self._thread is not None:
+                self._thread.join(timeout)
+            client.hdel(STATE_KEY, self.identity)
+        except redis.RedisError:
+            if self._thread is not None:
+                self._thread.join(timeout)
+
+    @property
+    def running(self):
+        return self._thread is not None and self._thread.is_alive()
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                self._follow()
+            except (redis.RedisError, OSError) as error:
+                logger.warning("engine settings follower lost Redis (%s); retrying", error)
+                self._stop.wait(RECONNECT_DELAY_SECONDS)
+            except Exception:  # noqa: BLE001 - a bug here must not end the thread: settings would freeze
+                logger.exception("engine settings follower failed; retrying")
+                self._stop.wait(RECONNECT_DELAY_SECONDS)
+
+    def _follow(self):
+        client = _client(self.redis_url)
+        pubsub = client.pubsub(ignore_subscribe_messages=True)
+        try:
+            pubsub.subscribe(CHANNEL, self._wake_channel)
+            while not self._stop.is_set():
+                self.reconcile(client)
+                self.report(client)
+                # Returns at the first announcement, or after the interval for the periodic check.
+                pubsub.get_message(timeout=REPORT_INTERVAL_SECONDS)
+        finally:
+            try:
+                pubsub.close()
+            except (redis.RedisError, OSError):
+                pass
+
+    # --- one round -------------------------------------------------------------------------------
+
+    def desired(self, client):
+        payload = client.get(DESIRED_KEY)
+        if payload:
+            return json.loads(payload)
+        if self.desired_fallback is None:
+            return None
+        engine_settings = self.desired_fallback()
+        if engine_settings is not None:
+            client.set(DESIRED_KEY, json.dumps(engine_settings, sort_keys=True), nx=True)
+        return engine_settings
+
+    def reconcile(self, client):
+        desired = self.desired(client)
+        if desired is None or desired.get("revision") == self.applied_revision:
+            return False
+        # Preloading a big model takes a while: say so first, so the page shows "applying".
+        self.applying_revision = desired.get("revision")
+        self.report(client)
+        try:
+            self.apply(desired)
+        finally:
+            self.applying_revision = None
+        return True
+
+    def apply(self, engine_settings):
+        """Apply once per revision: a refused load is reported, not retried every few seconds."""
+        manager = self.manager
+        old_preload = set(manager.config.preload)
+        try:
+            new_config = engine_config_for(manager.config, engine_settings)
+            # Models taken out of the preload set are unloaded now (a running job keeps its copy
+            # until it ends): that is what an admin unticking a model expects to see.
+            for name in old_preload - set(new_config.preload):
+                manager.unload(name)
+            manager.apply_config(new_config)
+            self.error = ""
+        except EngineError as error:
+            self.error = str(error)
+            logger.error("engine settings revision %s: %s", engine_settings.get("revision"), error)
+        self.applied_revision = engine_settings.get("revision")
+        self.applied_at = time.time()
+        logger.info("engine settings revision %s applied", self.applied_revision)
+
+    def state(self):
+        manager = self.manager
+        config = manager.config
+        loaded = [info.to_dict() for info in manager.loaded_models()]
+        try:
+            device = device_key(resolve_device(config.device), config.device_index)
+        except EngineError as error:
+            device = f"{config.device} (unusable: {error})"
+        devices = sorted({device, *(model["device"] for model in loaded)} - {""})
+        return {
+            "identity": self.identity,
+            "hostname": socket.gethostname(),
+            "pid": os.getpid(),
+            "role": self.role,
+            "applied_revision": self.applied_revision,
+            "applied_at": self.applied_at,
+            "applying_revision": self.applying_revision,
+            "error": self.error,
+            "device": device,
+            "compute_type": config.compute_type,
+            "preload": list(config.preload),
+            "loaded": loaded,
+            "busy": any(model["in_use"] for model in loaded),
+            "rss_mb": round(psutil.Process().memory_info().rss / MB),
+            "budget_mb": {key: manager.budget_mb(key) for key in devices if DEVICE_KEY.match(key)},
+            "statistics": manager.statistics(),
+            "at": time.time(),
+        }
+
+    def report(self, client):
+        pipeline = client.pipeline()
+        pipeline.hset(STATE_KEY, self.identity, json.dumps(self.state(), sort_keys=True))
+        pipeline.expire(STATE_KEY, STATE_TTL_SECONDS)
+        pipeline.execute()

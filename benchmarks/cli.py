@@ -1,0 +1,57 @@
+"""`python -m benchmarks list` and `python -m benchmarks run --suite NAME ...`."""
+import argparse
+import sys
+from pathlib import Path
+
+from .options import DEFAULT_WORK_DIR, SuiteOptions
+from .registry import SuiteError, discover_suites
+from .report import to_json, to_markdown
+from .runner import run_suite
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Whisper Appliance benchmarks")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="list the suites")
+    run = commands.add_parser("run", help="run one suite")
+    run.add_argument("--suite", required=True)
+    run.add_argument("--quick", action="store_true", help="a few seconds of work, to check the suite runs")
+    run.add_argument("--json", metavar="FILE", help="write the full result as JSON")
+    run.add_argument("--markdown", metavar="FILE", help="write the result as Markdown")
+    run.add_argument("--work-dir", default=str(DEFAULT_WORK_DIR), help="scratch files and cached inputs")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="suite parameter")
+    return parser
+
+
+def _params(pairs):
+    params = {}
+    for pair in pairs:
+        key, separator, value = pair.partition("=")
+        if not separator or not key:
+            raise SuiteError(f"--set {pair!r}: expected KEY=VALUE")
+        params[key.strip()] = value.strip()
+    return params
+
+
+def main(argv=None):
+    arguments = build_parser().parse_args(argv)
+    if arguments.command == "list":
+        found, broken = discover_suites()
+        for name, module in sorted(found.items()):
+            print(f"{name:16} {module.DESCRIPTION}")
+        for name, error in sorted(broken.items()):
+            print(f"{name:16} BROKEN: {error.strip().splitlines()[-1]}")
+        return 0
+    try:
+        options = SuiteOptions(quick=arguments.quick, work_dir=Path(arguments.work_dir), params=_params(arguments.set))
+        result = run_suite(arguments.suite, options)
+    except (SuiteError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    markdown = to_markdown(result)
+    if arguments.json:
+        Path(arguments.json).write_text(to_json(result), encoding="utf-8")
+    if arguments.markdown:
+        Path(arguments.markdown).write_text(markdown, encoding="utf-8")
+    sys.stdout.write(markdown)
+    return 0 if result["passed"] else 1

@@ -1,0 +1,124 @@
+"""Reference speech made on the spot with espeak-ng (no recordings in the repository).
+
+Used by benchmark suites and by tests: `synthesize()` speaks one text into a WAV file,
+`reference_speech()` builds a long English recording from the corpus below and returns the
+text that was spoken, so word error rates can be computed.
+"""
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+ENGLISH_SENTENCES = (
+    "The weather today is sunny with a light wind from the west.",
+    "Please send the report to the office before five o'clock.",
+    "We will meet in the small room on the second floor.",
+    "The train to the city leaves every twenty minutes.",
+    "She bought fresh bread, milk and apples at the market.",
+    "Our team finished the project two days ahead of time.",
+    "The children played in the park until it got dark.",
+    "He reads a book every night before he goes to sleep.",
+    "The new library opens next Monday at nine in the morning.",
+    "Remember to turn off the lights when you leave the house.",
+    "The doctor said that a short walk every day is good for you.",
+    "My brother lives near the river in a small green house.",
+    "The price of coffee went up again this year.",
+    "They planted tomatoes and beans in the garden last spring.",
+    "The museum has a large collection of old paintings.",
+    "Can you tell me the way to the nearest train station?",
+    "The meeting was moved from Tuesday to Thursday afternoon.",
+    "Water boils at one hundred degrees at sea level.",
+    "The cat sleeps on the warm window sill all afternoon.",
+    "We need more chairs for the guests in the dining room.",
+    "The store closes early on Sunday evenings.",
+    "A good night of sleep helps you think more clearly.",
+    "The pilot told the passengers that the flight would land soon.",
+    "Our neighbors are painting their fence white this weekend.",
+    "The river flows through the valley and into the sea.",
+    "Please write your name and address at the top of the page.",
+    "The students asked the teacher many questions about the test.",
+    "Fresh snow covered the mountains during the night.",
+    "The phone rang three times before anyone answered it.",
+    "We walked along the beach and watched the sun go down.",
+    "The bakery on the corner sells the best cakes in town.",
+    "It is important to drink enough water when it is hot.",
+    "The old bridge was closed for repairs last summer.",
+    "He forgot his umbrella and got wet in the rain.",
+    "The concert starts at eight, so we should leave at seven.",
+    "Most birds fly south when the days get shorter.",
+)
+
+SAMPLE_TEXTS = {
+    "en": "The weather today is sunny with a light wind from the west. "
+          "Please send the report to the office before five o'clock.",
+    "de": "Heute ist das Wetter schön und die Sonne scheint. "
+          "Wir fahren morgen mit dem Zug nach Berlin und besuchen unsere Freunde.",
+    "es": "Hoy hace buen tiempo y el sol brilla en el cielo. "
+          "Mañana vamos a la ciudad en tren para visitar a nuestros amigos.",
+    "fr": "Aujourd'hui il fait beau et le soleil brille dans le ciel. "
+          "Demain nous allons en ville en train pour rendre visite à nos amis.",
+}
+VOICES = {"en": "en-us", "de": "de", "es": "es", "fr": "fr-fr"}
+# espeak-ng speaks about 175 words a minute at its default speed.
+WORDS_PER_SECOND = 175 / 60
+
+
+def espeak_available():
+    return shutil.which("espeak-ng") is not None
+
+
+def synthesize(text, path, voice="en-us", words_per_minute=None):
+    """Speak `text` into a 22.05 kHz mono WAV file at `path`; return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    command = ["espeak-ng", "-v", voice, "-w", str(path)]
+    if words_per_minute:
+        command += ["-s", str(words_per_minute)]
+    subprocess.run(command + [text], check=True, capture_output=True, timeout=600)
+    return path
+
+
+def wav_seconds(path):
+    with wave.open(str(path), "rb") as handle:
+        return handle.getnframes() / handle.getframerate()
+
+
+def corpus_text(minimum_seconds):
+    """English sentences from the corpus, repeated in order, enough for `minimum_seconds`."""
+    words_needed = minimum_seconds * WORDS_PER_SECOND * 1.05
+    sentences, words = [], 0
+    while words < words_needed:
+        sentence = ENGLISH_SENTENCES[len(sentences) % len(ENGLISH_SENTENCES)]
+        sentences.append(sentence)
+        words += len(sentence.split())
+    return " ".join(sentences)
+
+
+def reference_speech(directory, minimum_seconds, name="reference.wav"):
+    """A WAV of English speech lasting at least `minimum_seconds`; returns (path, spoken text)."""
+    path = Path(directory) / name
+    target = minimum_seconds
+    while True:
+        text = corpus_text(target)
+        synthesize(text, path)
+        seconds = wav_seconds(path)
+        if seconds >= minimum_seconds:
+            return path, text
+        target = minimum_seconds * (target / seconds) * 1.02
+
+
+def convert(source, destination, *ffmpeg_arguments, picture=None):
+    """Re-encode `source` with ffmpeg (codec, rate, channels given as ffmpeg arguments).
+
+    picture: an ffmpeg lavfi source (e.g. "color=c=black:s=64x64:r=5") to add a video track,
+    for tests of video containers.
+    """
+    destination = Path(destination)
+    inputs = ["-i", str(source)]
+    if picture:
+        inputs = ["-f", "lavfi", "-i", picture, *inputs, "-shortest"]
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-y", "-loglevel", "error", *inputs, *ffmpeg_arguments, str(destination)],
+        check=True, capture_output=True, timeout=600,
+    )
+    return destination

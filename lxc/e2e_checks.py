@@ -1,0 +1,239 @@
+"""Checks a provisioned appliance from the outside, over HTTPS through nginx, the way a person and a
+program use it. Run by lxc/test-local.sh on the host (the container shares the host's network).
+
+    python lxc/e2e_checks.py --base https://127.0.0.1 --password PW --token TOKEN --speech speech.wav
+
+Prints one PASS/FAIL line per check and exits non-zero when any failed; a failed check does not stop
+the others, so one run shows everything that is wrong.
+"""
+import argparse
+import hashlib
+import http.cookiejar
+import json
+import re
+import ssl
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+import wave
+
+# The appliance's certificate is self-signed until an admin installs one: the checks pin nothing
+# and verify nothing, they only look at what the server says.
+INSECURE = ssl.create_default_context()
+INSECURE.check_hostname = False
+INSECURE.verify_mode = ssl.CERT_NONE
+EXPECTED_WORDS = ("appliance", "transcri")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    def __init__(self, base):
+        self.base = base.rstrip("/")
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=INSECURE), urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect()
+        )
+
+    def request(self, method, path, data=None, headers=None, timeout=60):
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def cookie(self, name):
+        return next((c.value for c in self.cookies if c.name == name), "")
+
+    def form_headers(self, content_type):
+        return {"Content-Type": content_type, "X-CSRFToken": self.cookie("csrftoken"), "Referer": self.base + "/"}
+
+
+def multipart(fields, files):
+    boundary = uuid.uuid4().hex
+    body = b""
+    for name, value in fields.items():
+        body += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+    for name, (filename, content, content_type) in files.items():
+        body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                 f"Content-Type: {content_type}\r\n\r\n").encode() + content + b"\r\n"
+    return body + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def served_certificate_fingerprint(base):
+    host = urllib.parse.urlsplit(base).hostname
+    port = urllib.parse.urlsplit(base).port or 443
+    der = ssl.get_server_certificate((host, port))
+    return hashlib.sha256(ssl.PEM_cert_to_DER_cert(der)).hexdigest()
+
+
+class Checks:
+    def __init__(self, args):
+        self.args = args
+        self.client = Client(args.base)
+        self.failures = []
+
+    def run(self, name, check):
+        try:
+            detail = check()
+        except Exception as error:  # every failure is reported, the next check still runs
+            self.failures.append(name)
+            print(f"FAIL {name}: {type(error).__name__}: {error}", flush=True)
+        else:
+            print(f"PASS {name}{': ' + detail if detail else ''}", flush=True)
+
+    # -- the checks ----------------------------------------------------------------------------
+    def healthz(self):
+        status, _, body = self.client.request("GET", "/healthz")
+        assert status == 200, f"HTTP {status}: {body[:300]!r}"
+        return json.loads(body).get("status", "")
+
+    def http_redirects_to_https(self):
+        plain = self.args.base.replace("https://", "http://", 1)
+        status, headers, _ = Client(plain).request("GET", "/accounts/login/")
+        location = headers.get("Location", "")
+        assert status == 301 and location.startswith("https://"), f"HTTP {status} Location={location!r}"
+        return location
+
+    def security_headers(self):
+        _, headers, _ = self.client.request("GET", "/accounts/login/")
+        wanted = ("Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy")
+        missing = [name for name in wanted if name not in headers]
+        assert not missing, f"missing {missing}"
+
+    def static_files_from_nginx(self):
+        status, _, body = self.client.request("GET", "/accounts/login/")
+        match = re.search(rb'href="(/static/[^"]+\.css)"', body)
+        assert match, "the login page links no stylesheet under /static/"
+        status, headers, _ = self.client.request("GET", match.group(1).decode())
+        assert status == 200, f"{match.group(1).decode()}: HTTP {status}"
+        return match.group(1).decode()
+
+    def login(self):
+        status, _, _ = self.client.request("GET", "/accounts/login/")
+        assert status == 200, f"login page HTTP {status}"
+        body = urllib.parse.urlencode({
+            "username": "admin", "password": self.args.password,
+            "csrfmiddlewaretoken": self.client.cookie("csrftoken"),
+        }).encode()
+        status, headers, _ = self.client.request(
+            "POST", "/accounts/login/", body, self.client.form_headers("application/x-www-form-urlencoded"))
+        assert status == 302 and self.client.cookie("sessionid"), f"HTTP {status}, no session"
+        return headers.get("Location", "")
+
+    def upload_and_transcript(self):
+        with open(self.args.speech, "rb") as handle:
+            audio = handle.read()
+        body, content_type = multipart({"model": "tiny.en"}, {"files": ("speech.wav", audio, "audio/wav")})
+        status, _, answer = self.client.request("POST", "/api/jobs/", body, self.client.form_headers(content_type))
+        assert status == 201, f"upload HTTP {status}: {answer[:300]!r}"
+        job = json.loads(answer)["jobs"][0]
+        deadline = time.monotonic() + 300
+        while job["status"] not in ("done", "failed", "cancelled") and time.monotonic() < deadline:
+            time.sleep(1)
+            job = json.loads(self.client.request("GET", job["api_url"])[2])
+        assert job["status"] == "done", f"job ended {job['status']}: {job.get('error')}"
+        status, _, text = self.client.request("GET", f"{job['api_url']}download/txt")
+        assert status == 200, f"download HTTP {status}"
+        transcript = text.decode().strip()
+        assert any(word in transcript.lower() for word in EXPECTED_WORDS), f"transcript {transcript!r}"
+        return transcript
+
+    def live_websocket(self):
+        import websocket  # websocket-client, in the dev environment (selenium's dependency)
+
+        url = self.args.base.replace("https://", "wss://", 1) + "/ws/live/"
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.client.cookies)
+        socket = websocket.create_connection(url, sslopt={"cert_reqs": ssl.CERT_NONE, "check_hostname": False},
+                                             cookie=cookie, origin=self.args.base, timeout=60)
+
+        def next_event():
+            frame = socket.recv()
+            if not frame:
+                raise AssertionError(f"the server closed the WebSocket (close status {socket.status}) after {events}")
+            return json.loads(frame)
+
+        events = []
+        try:
+            socket.send(json.dumps({"type": "start", "model": "tiny.en"}))
+            events.append(next_event())
+            assert events[0]["type"] == "ready", f"first event {events[0]}"
+            with wave.open(self.args.speech) as speech:
+                frames = speech.readframes(speech.getnframes())
+            chunk = 16000 * 2 // 4  # 250 ms of 16-bit mono 16 kHz
+            for start in range(0, len(frames), chunk):
+                socket.send_binary(frames[start:start + chunk])
+            socket.send(json.dumps({"type": "stop"}))
+            text = ""
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                event = next_event()
+                events.append(event)
+                if event["type"] == "final":
+                    text += " " + event.get("text", "")
+                if event["type"] in ("saved", "error"):
+                    break
+            assert events[-1]["type"] == "saved", f"last event {events[-1]}"
+            assert any(word in text.lower() for word in EXPECTED_WORDS), f"final text {text!r}"
+            return text.strip()
+        finally:
+            socket.close()
+
+    def openai_endpoint(self):
+        with open(self.args.speech, "rb") as handle:
+            audio = handle.read()
+        body, content_type = multipart({"model": "tiny.en", "response_format": "json"},
+                                       {"file": ("speech.wav", audio, "audio/wav")})
+        status, _, answer = Client(self.args.base).request(
+            "POST", "/v1/audio/transcriptions", body,
+            {"Content-Type": content_type, "Authorization": f"Bearer {self.args.token}"}, timeout=300)
+        assert status == 200, f"HTTP {status}: {answer[:300]!r}"
+        text = json.loads(answer)["text"]
+        assert any(word in text.lower() for word in EXPECTED_WORDS), f"text {text!r}"
+        return text.strip()
+
+    def tls_page_and_reload(self):
+        status, _, body = self.client.request("GET", "/panel/tls/")
+        assert status == 200, f"TLS page HTTP {status}"
+        before = served_certificate_fingerprint(self.args.base)
+        form = urllib.parse.urlencode({
+            "common_name": "e2e.whisper.test", "subject_alternative_names": "e2e.whisper.test",
+            "key_type": "ecdsa-p256", "csrfmiddlewaretoken": self.client.cookie("csrftoken"),
+        }).encode()
+        status, _, body = self.client.request(
+            "POST", "/panel/tls/generate", form, self.client.form_headers("application/x-www-form-urlencoded"))
+        assert status == 302, f"generate HTTP {status}: {body[:300]!r}"
+        # The panel touched the reload request; the systemd path unit reloads nginx as root.
+        deadline = time.monotonic() + 30
+        while served_certificate_fingerprint(self.args.base) == before and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert served_certificate_fingerprint(self.args.base) != before, "nginx still serves the old certificate"
+        return "new certificate served after the panel's reload request"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default="https://127.0.0.1")
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--token", default="")
+    parser.add_argument("--speech", required=True, help="16 kHz mono 16-bit WAV that says 'appliance' or 'transcription'")
+    parser.add_argument("--only", nargs="*", help="run only these checks")
+    args = parser.parse_args(argv)
+    checks = Checks(args)
+    order = ["healthz", "http_redirects_to_https", "security_headers", "static_files_from_nginx", "login",
+             "upload_and_transcript", "live_websocket", "openai_endpoint", "tls_page_and_reload"]
+    for name in args.only or order:
+        checks.run(name, getattr(checks, name))
+    print(f"{len(order if not args.only else args.only) - len(checks.failures)} passed, {len(checks.failures)} failed")
+    return 1 if checks.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""The fair queue: earliest virtual deadline first, so no job starves another."""
+import numpy as np
+
+from appliance.engine.chunking import Chunk
+from appliance.engine.dynamic_batching import ChunkWork
+from appliance.engine.fair_queue import FairChunkQueue
+
+SILENT = np.zeros(16000, dtype=np.float32)
+KEY = ("tiny.en", "en", "transcribe", 1)
+
+
+def _works(owner, durations):
+    return [ChunkWork(owner, index, Chunk([{"start": 0, "end": 16000}], 0.0, seconds), SILENT)
+            for index, seconds in enumerate(durations)]
+
+
+def _owners(batch):
+    return [work.owner for work in batch]
+
+
+def test_a_20_second_file_is_in_the_next_batch_although_a_2_hour_file_came_first():
+    queue = FairChunkQueue(pace=0.05)
+    queue.add_job(_works("two hours", [20.0] * 360), ready_at=0.0, key=KEY)
+    for _ in range(10):  # the long file has been running for a while
+        queue.next_batch(lambda work: 8)
+
+    queue.add_job(_works("twenty seconds", [12.0, 8.0]), ready_at=60.0, key=KEY)
+    batch = queue.next_batch(lambda work: 8)
+
+    assert _owners(batch).count("twenty seconds") == 2
+
+
+def test_a_long_file_is_not_starved_by_a_stream_of_short_files():
+    queue = FairChunkQueue(pace=0.05)
+    queue.add_job(_works("long", [20.0] * 100), ready_at=0.0, key=KEY)
+    served_long = 0
+    for second in range(200):
+        # Four new short files every second of the clock, and room for one batch of four:
+        # the short files alone would fill every batch.
+        for arrival in range(4):
+            queue.add_job(_works(f"short {second}.{arrival}", [10.0]), ready_at=float(second), key=KEY)
+        served_long += _owners(queue.next_batch(lambda work: 4)).count("long")
+
+    assert served_long == 100
+
+
+def test_chunks_only_share_a_batch_with_the_same_decoding_key():
+    queue = FairChunkQueue()
+    queue.add_job(_works("english", [10.0] * 3), ready_at=0.0, key=KEY)
+    queue.add_job(_works("german", [10.0] * 3), ready_at=0.0, key=("base", "de", "transcribe", 1))
+
+    first = queue.next_batch(lambda work: 8)
+    second = queue.next_batch(lambda work: 8)
+
+    assert {len(set(_owners(first))), len(set(_owners(second)))} == {1}
+    assert sorted(_owners(first) + _owners(second)) == ["english"] * 3 + ["german"] * 3
+
+
+def test_companions_of_similar_length_are_preferred_within_the_lookahead():
+    queue = FairChunkQueue(pace=0.05, lookahead_batches=2)
+    queue.add_job(_works("job", [20.0, 2.0, 19.0, 3.0]), ready_at=0.0, key=KEY)
+
+    batch = queue.next_batch(lambda work: 2)
+
+    assert sorted(work.duration for work in batch) == [19.0, 20.0]
+
+
+def test_removing_a_job_drops_only_its_waiting_chunks():
+    queue = FairChunkQueue()
+    queue.add_job(_works("cancelled", [5.0] * 4), ready_at=0.0, key=KEY)
+    queue.add_job(_works("kept", [5.0] * 2), ready_at=0.0, key=KEY)
+
+    assert queue.remove_owner("cancelled") == 4
+    assert len(queue) == 2
+    assert set(_owners(queue.next_batch(lambda work: 8))) == {"kept"}

@@ -1,0 +1,65 @@
+import time
+
+import pytest
+
+
+def wait_for_job(job, statuses=("done", "failed", "cancelled"), timeout_seconds=180):
+    """Poll the row (as the pages do) until it reaches one of `statuses`."""
+
+    def finished():
+        job.refresh_from_db()
+        return job.status in statuses
+
+    wait_until(finished, timeout_seconds, what=f"job {job.pk} finishing (it is {job.status})")
+    return job
+
+
+@pytest.fixture
+def wait_for():
+    return wait_for_job
+
+
+@pytest.fixture
+def upload(staff_client):
+    """POST files to the upload API as staff_user: upload(path, ..., client=..., **options) → response."""
+
+    def post(*paths, client=None, **options):
+        handles = [open(path, "rb") for path in paths]
+        try:
+            return (client or staff_client).post(
+                "/api/jobs/", {"files": handles, **options}, HTTP_ACCEPT="application/json"
+            )
+        finally:
+            for handle in handles:
+                handle.close()
+
+    return post
+
+
+@pytest.fixture(scope="session")
+def long_speech(speech_wav, tmp_path_factory):
+    """speech_wav six times over (~70 s): long enough to catch a job while it runs."""
+    import subprocess
+
+    target = tmp_path_factory.mktemp("long") / "long-speech.wav"
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-stream_loop", "5", "-i", str(speech_wav), "-c", "copy", str(target)],
+        check=True,
+    )
+    return target
+
+
+def wait_until(condition, timeout_seconds=120, what="the condition"):
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"{what} did not happen within {timeout_seconds} s")
+
+
+@pytest.fixture
+def until():
+    """until(condition, timeout_seconds=120, what="...") polls condition() until it is truthy."""
+    return wait_until

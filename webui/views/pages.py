@@ -1,0 +1,88 @@
+"""The HTML pages. Thin: read the request, call appliance.jobs services, render."""
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from appliance.jobs import services
+from appliance.jobs.api import filtered_jobs, visible_job
+from appliance.jobs.engine_runtime import available_models
+from appliance.jobs.models import Status
+from appliance.jobs.options import InvalidJobOptions, options_of, parse_job_options
+
+JOBS_PER_PAGE = 50
+
+
+def option_choices():
+    from appliance.engine import LANGUAGE_NAMES
+
+    models = available_models()
+    return {
+        "models": models,
+        "default_model": settings.DEFAULT_MODEL,
+        "languages": sorted(LANGUAGE_NAMES.items(), key=lambda item: item[1]),
+        "max_upload_mb": settings.MAX_UPLOAD_MB,
+        "max_upload_bytes": settings.MAX_UPLOAD_MB * 1024 * 1024,
+        "max_audio_seconds": settings.MAX_AUDIO_SECONDS,
+    }
+
+
+def upload(request):
+    return render(request, "webui/upload.html", option_choices())
+
+
+def job_list(request):
+    status = request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    page = Paginator(filtered_jobs(request.user, status), JOBS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "webui/job_list.html",
+        {"page": page, "jobs": page.object_list, "status": status, "statuses": Status.choices},
+    )
+
+
+def job_detail(request, public_id):
+    from appliance.engine import EXPORT_FORMATS, language_name
+
+    job = visible_job(request, public_id)
+    context = {
+        "job": job,
+        "export_formats": EXPORT_FORMATS,
+        "detected_language_name": language_name(job.detected_language),
+        "current": options_of(job),
+        **option_choices(),
+    }
+    return render(request, "webui/job_detail.html", context)
+
+
+@require_POST
+def job_delete(request, public_id):
+    job = visible_job(request, public_id)
+    services.delete(job)
+    messages.success(request, f"Deleted {job.original_name} with its audio and transcript.")
+    return redirect("webui:jobs")
+
+
+@require_POST
+def job_cancel(request, public_id):
+    job = visible_job(request, public_id)
+    try:
+        services.cancel(job)
+        messages.success(request, f"Cancelling {job.original_name}.")
+    except services.JobActionRefused as problem:
+        messages.error(request, str(problem))
+    return redirect("webui:job", public_id=public_id)
+
+
+@require_POST
+def job_rerun(request, public_id):
+    job = visible_job(request, public_id)
+    try:
+        services.rerun(job, parse_job_options(request.POST, defaults=options_of(job)))
+        messages.success(request, f"{job.original_name} is queued again with the new options.")
+    except (InvalidJobOptions, services.JobActionRefused) as problem:
+        messages.error(request, str(problem))
+    return redirect("webui:job", public_id=public_id)
