@@ -45,6 +45,11 @@ def present_middleware(dotted_paths):
     return [path for path in dotted_paths if module_exists(path.rsplit(".", 1)[0])]
 
 
+def present_context_processors(dotted_paths):
+    """Context processors whose module exists, like present_middleware."""
+    return present_middleware(dotted_paths)
+
+
 def present_modules(names):
     return [importlib.import_module(name) for name in names if module_exists(name)]
 

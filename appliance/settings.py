@@ -102,6 +102,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "webui.context_processors.navigation",
+                *optional_apps.present_context_processors(
+                    ["appliance.panel.context_processors.tls_expiry_warning"]
+                ),
             ],
         },
     },
@@ -154,6 +157,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Collected static files are public and served by nginx (another user): world-readable,
+    # unlike uploaded audio, which FILE_UPLOAD_PERMISSIONS keeps private.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
+}
 
 # An upload over 1 MB streams into a temporary file on the data disk as it arrives, so a 2 GB
 # recording never sits in memory; MaxSizeUploadHandler drops a file once it passes the limit.

@@ -21,7 +21,6 @@ from django.views.decorators.csrf import csrf_exempt
 
 # Queueing from daphne needs the project's Celery app (broker from settings) to be the current
 # app; nothing else imports it in the web process.
-from appliance.celery import app as _celery_app  # noqa: F401
 from appliance.engine import AudioError, AudioTooLongError
 from appliance.jobs import services
 from appliance.jobs.models import Status, Transcription

@@ -34,6 +34,7 @@ class LiveEngineServer:
         self.identity = identity or engine_identity()
         self.reply_channels: dict[str, str] = {}
         self._wake = None
+        self._stopping = False
 
     async def run(self, stop: asyncio.Event) -> None:
         self._wake = asyncio.Event()
@@ -49,13 +50,16 @@ class LiveEngineServer:
             await stop.wait()
             logger.info("live engine stopping: saving %d open sessions", self.engine.session_count)
         finally:
+            self._stopping = True
             for worker in workers:
                 worker.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+            # A cancel can be lost inside the Redis client (it turns into a read timeout); the
+            # loops also check _stopping, and nothing waits on them for long.
+            await asyncio.wait(workers, timeout=10)
             await self._shut_down()
 
     async def _receive_loop(self, channel):
-        while True:
+        while not self._stopping:
             try:
                 message = await self.layer.receive(channel)
             except asyncio.CancelledError:
@@ -126,7 +130,7 @@ class LiveEngineServer:
         )
 
     async def _step_loop(self):
-        while True:
+        while not self._stopping:
             if self.engine.has_work():
                 events = await asyncio.to_thread(self.engine.step)
                 await self._send_all(events)
@@ -139,7 +143,7 @@ class LiveEngineServer:
             self._wake.clear()
 
     async def _housekeeping_loop(self):
-        while True:
+        while not self._stopping:
             try:
                 await asyncio.to_thread(
                     report_engine, self.identity, self.engine.session_count, self.engine.max_sessions

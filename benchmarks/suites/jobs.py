@@ -7,6 +7,7 @@ the clock stops when the result is in the database. Runs alternate, so drift hit
 import json
 import os
 import secrets
+import shutil
 import socket
 import statistics
 import time
@@ -65,9 +66,11 @@ class Appliance:
         self.log(f"appliance up at {self.supervisor.url}")
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, exc_type, *exc_info):
         self.supervisor.stop()
         self.output.close()
+        if exc_type is None:  # on failure the data dir and appliance.log stay for a look
+            shutil.rmtree(self.supervisor.data_dir, ignore_errors=True)
 
     def client(self):
         client = JobsClient(self.supervisor.url, self.supervisor.data_dir / "db.sqlite3")

@@ -1,5 +1,6 @@
 """`python manage.py live_engine`, the real process: it serves sessions through Redis, and when
 it is stopped (SIGTERM, as systemd does) it saves the open sessions before it exits."""
+import asyncio
 import os
 import signal
 
@@ -24,6 +25,9 @@ def test_the_engine_process_transcribes_and_saves_open_sessions_when_it_is_stopp
         reader = EventReader(client)
         await client.stream(frames, speed=3.0)
         await client.wait_for("final", timeout=60)
+        # Everything sent has reached the engine (what is still in Redis at a stop is not saved).
+        while not any(event["audio_seconds"] >= short_speech.seconds - 0.01 for event in client.of_type("stats")):
+            await asyncio.sleep(0.05)
         os.killpg(live_engine_process.pid, signal.SIGTERM)
         saved = await reader.result(timeout=90)
         await client.close()

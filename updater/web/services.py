@@ -90,5 +90,29 @@ def audit(actor, action: str, summary: str, request=None, before=None, after=Non
                            request=request)
 
 
+BUNDLE_SIGNATURES = (b"# v2 git bundle\n", b"# v3 git bundle\n")
+
+
+def save_bundle(upload) -> Path:
+    """Keep an uploaded bundle in the data dir (the release tree may belong to root) for the CLI to read.
+
+    Only the header is judged here, for a quick answer; `git bundle verify` in the updater decides.
+    """
+    head = upload.read(len(BUNDLE_SIGNATURES[0]))
+    if head not in BUNDLE_SIGNATURES:
+        raise ConfigError(f"{upload.name} is not a git bundle (make one with `git bundle create FILE --all`)")
+    directory = Path(settings.DATA_DIR) / "update-bundles"
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in sorted(directory.glob("*.bundle"))[:-2]:
+        old.unlink(missing_ok=True)  # keep the last few; each one holds the whole history
+    target = directory / f"{datetime.now():%Y%m%dT%H%M%S}.bundle"
+    upload.seek(0)
+    with open(target, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    target.chmod(0o644)
+    return target
+
+
 def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None

@@ -10,5 +10,6 @@ urlpatterns = [
     path("check", views.check, name="check"),
     path("apply", views.apply, name="apply"),
     path("rollback", views.rollback, name="rollback"),
+    path("bundle", views.bundle, name="bundle"),
     path("settings", views.save_settings, name="settings"),
 ]

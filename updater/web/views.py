@@ -94,6 +94,23 @@ def rollback(request):
 
 @admin_required
 @require_POST
+def bundle(request):
+    upload = request.FILES.get("bundle")
+    if upload is None:
+        messages.error(request, "Choose a bundle file to upload.")
+        return redirect("updater:index")
+    try:
+        path = services.save_bundle(upload)
+    except ConfigError as error:
+        messages.error(request, str(error))
+        return redirect("updater:index")
+    if request.POST.get("action") == "check":
+        return _start(request, f"Check of {upload.name}", "check", "--bundle", str(path))
+    return _start(request, f"Update from {upload.name}", "apply", "--bundle", str(path))
+
+
+@admin_required
+@require_POST
 def save_settings(request):
     updater, problem = _updater_or_none(request)
     if updater is None:
