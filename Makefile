@@ -29,7 +29,7 @@ test: test-system-deps $(STAMP)
 
 ## Quick benchmark (about 2 minutes); its Markdown goes to docs/benchmarks.md
 bench: test-system-deps $(STAMP)
-	$(BIN)/python -m benchmarks run --quick --markdown docs/benchmarks-quick.md
+	$(BIN)/python -m benchmarks run --quick --markdown docs/benchmarks-quick.md --json docs/benchmarks-quick.json
 
 ## End-to-end test in a real local LXC container (needs root, lxc and debootstrap)
 e2e: test-system-deps $(STAMP)

@@ -1,4 +1,4 @@
-"""`python -m benchmarks list` and `python -m benchmarks run --suite NAME ...`."""
+"""`python -m benchmarks list` and `python -m benchmarks run [--suite NAME ...]`."""
 import argparse
 import sys
 from pathlib import Path
@@ -9,12 +9,17 @@ from .report import to_json, to_markdown
 from .runner import run_suite
 
 
+# What `run` measures when no suite is named: the suites that need nothing but this machine
+# (appliance needs nginx in a container, updater and peers take long or need extras).
+DEFAULT_SUITES = ("baseline", "engine", "preload", "jobs", "panel", "api")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Whisper Appliance benchmarks")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="list the suites")
-    run = commands.add_parser("run", help="run one suite")
-    run.add_argument("--suite", required=True)
+    run = commands.add_parser("run", help="run suites (default: the ones that run on this machine alone)")
+    run.add_argument("--suite", action="append", dest="suites", metavar="NAME", help="repeat for several suites")
     run.add_argument("--quick", action="store_true", help="a few seconds of work, to check the suite runs")
     run.add_argument("--json", metavar="FILE", help="write the full result as JSON")
     run.add_argument("--markdown", metavar="FILE", help="write the result as Markdown")
@@ -44,14 +49,15 @@ def main(argv=None):
         return 0
     try:
         options = SuiteOptions(quick=arguments.quick, work_dir=Path(arguments.work_dir), params=_params(arguments.set))
-        result = run_suite(arguments.suite, options)
+        results = [run_suite(name, options) for name in arguments.suites or DEFAULT_SUITES]
     except (SuiteError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    markdown = to_markdown(result)
+    markdown = "\n".join(to_markdown(result) for result in results)
     if arguments.json:
-        Path(arguments.json).write_text(to_json(result), encoding="utf-8")
+        combined = results[0] if len(results) == 1 else {"suites": results}
+        Path(arguments.json).write_text(to_json(combined), encoding="utf-8")
     if arguments.markdown:
         Path(arguments.markdown).write_text(markdown, encoding="utf-8")
     sys.stdout.write(markdown)
-    return 0 if result["passed"] else 1
+    return 0 if all(result["passed"] for result in results) else 1

@@ -23,7 +23,7 @@ from appliance.engine import EngineConfig, ModelManager
 from appliance.engine.accuracy import normalize_text, word_error_rate
 from appliance.engine.live_engine import LiveEngine, LiveOptions
 from benchmarks.machine import usable_cores
-from benchmarks.speech import reference_speech
+from benchmarks.suites.engine import _speech as cached_reference_speech
 
 NAME = "live"
 DESCRIPTION = "Live streams at real-time pace: commit and partial latency, lag growth; batched vs one stream at a time."
@@ -34,19 +34,6 @@ FULL_STREAMS, QUICK_STREAMS = (1, 2, 4, 8), (1, 2)
 FULL_SECONDS, QUICK_SECONDS = 180.0, 20.0
 GOALS = {1: (1.0, 2.0), 4: (None, 3.0)}  # streams: (p50, p95) commit latency goals in seconds
 LAG_GROWTH_LIMIT_SECONDS = 0.5  # last-minute mean lag minus first-minute mean lag
-
-
-def _speech(options, seconds):
-    directory = options.work_dir / NAME
-    directory.mkdir(parents=True, exist_ok=True)
-    name = f"reference-{int(seconds)}s.wav"
-    text_file = directory / f"{name}.txt"
-    if (directory / name).is_file() and text_file.is_file():
-        return directory / name, text_file.read_text(encoding="utf-8")
-    options.log(f"making {seconds:.0f} s of reference speech with espeak-ng")
-    path, text = reference_speech(directory, seconds, name=name)
-    text_file.write_text(text, encoding="utf-8")
-    return path, text
 
 
 def _pcm16_16k(path):
@@ -202,7 +189,7 @@ def run(options):
         counts = tuple(int(value) for value in options.text("streams", "").split(",") if value)
     model = options.text("model", "tiny.en")
     threads = options.number("threads", usable_cores())
-    path, text = _speech(options, seconds)
+    path, text = cached_reference_speech(options, seconds)
     pcm = _pcm16_16k(path)
     manager = ModelManager(
         EngineConfig(data_dir=options.work_dir / NAME / "data", cpu_threads=threads, compute_type="int8", preload=(model,))

@@ -63,7 +63,8 @@ def run(options):
         options.params["seconds"] = str(QUICK_SECONDS if options.quick else FULL_SECONDS)
     audio = audio_from(options)
     data_dir = options.work_dir / NAME / "data"
-    subjects = {"cold": _subject(False, audio, settings, data_dir), "preloaded": _subject(True, audio, settings, data_dir)}
+    subjects = {"cold": _subject(False, audio, settings, data_dir),
+                "preloaded": _subject(True, audio, settings, data_dir)}
     runs = alternate(subjects, pairs, log=options.log)
     first = compare(runs, "first_request_seconds", "cold", "preloaded")
     preloaded_runs = [figures for figures in runs if figures["label"] == "preloaded"]

@@ -60,7 +60,8 @@ def line_chart(title, unit, lines):
     for fraction in (0, 0.25, 0.5, 0.75, 1):
         level = y(top * fraction)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{level:.1f}" y2="{level:.1f}" stroke="#ddd"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{level + 4:.1f}" text-anchor="end" font-size="11">{top * fraction:g}</text>')
+        parts.append(f'<text x="{LEFT - 6}" y="{level + 4:.1f}" text-anchor="end" font-size="11">'
+                     f"{top * fraction:g}</text>")
     parts.append(f'<text x="4" y="{TOP - 4}" font-size="11">{escape(unit)}</text>')
     for index, (run_pk, _) in enumerate(lines[0][1]):
         parts.append(f'<text x="{x(index):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11">'

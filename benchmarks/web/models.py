@@ -40,7 +40,8 @@ class BenchmarkRun(models.Model):
 
     def suite_results(self):
         """Results of the suites that produced figures, in the order they were asked for."""
-        return [self.results[name] for name in self.suites if name in self.results and "error" not in self.results[name]]
+        return [self.results[name] for name in self.suites
+                if name in self.results and "error" not in self.results[name]]
 
     def suite_errors(self):
         return {name: result["error"] for name, result in self.results.items() if "error" in result}

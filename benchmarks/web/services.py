@@ -137,19 +137,20 @@ def direction(figure):
     return 0
 
 
-def previous_run(run):
-    """The latest finished run before this one with the same mode and audio (like with like)."""
+def _earlier_comparable_runs(run):
+    """Finished runs before this one with the same mode and audio (like with like), newest first."""
     return (BenchmarkRun.objects.filter(status=BenchmarkRun.Status.DONE, quick=run.quick,
                                         audio_label=run.audio_label, created_at__lt=run.created_at)
-            .exclude(pk=run.pk).order_by("-created_at").first())
+            .exclude(pk=run.pk).order_by("-created_at"))
+
+
+def previous_run(run):
+    return _earlier_comparable_runs(run).first()
 
 
 def _previous_result(run, suite):
     """The suite's result in the latest earlier comparable run that has it."""
-    earlier = (BenchmarkRun.objects.filter(status=BenchmarkRun.Status.DONE, quick=run.quick,
-                                           audio_label=run.audio_label, created_at__lt=run.created_at)
-               .exclude(pk=run.pk).order_by("-created_at"))
-    for candidate in earlier[:50]:
+    for candidate in _earlier_comparable_runs(run)[:50]:
         result = candidate.results.get(suite)
         if result and "error" not in result:
             return candidate, result
@@ -159,7 +160,9 @@ def _previous_result(run, suite):
 def noise_margin(result):
     """The suite's own measured spread in percent, else the default margin."""
     noise = result.get("noise_percent")
-    return (float(noise), "measured") if isinstance(noise, (int, float)) and noise > 0 else (DEFAULT_NOISE_PERCENT, "default")
+    if isinstance(noise, (int, float)) and noise > 0:
+        return float(noise), "measured"
+    return DEFAULT_NOISE_PERCENT, "default"
 
 
 def regressions(run):
@@ -219,7 +222,8 @@ def export_markdown(run):
     for row in targets.evaluate(run.results):
         value = "" if row["value"] is None else f"{row['value']:.4g} {row['unit']}"
         lines.append(f"| {row['feature']} | {row['figure']} | {value} | {row['cost']} | {row['seed']} | "
-                     f"{_mark(row['seed_passed'])} | {row['goal']} | {_mark(row['goal_passed']) if row['goal'] else ''} |")
+                     f"{_mark(row['seed_passed'])} | {row['goal']} | "
+                     f"{_mark(row['goal_passed']) if row['goal'] else ''} |")
     warnings = regressions(run)
     if warnings:
         lines += ["", "## Regressions", ""]

@@ -32,6 +32,7 @@
   };
   const state = {
     socket: null,
+    ready: false, // the current socket has a session (frames sent before ready would be refused)
     sessionId: null,
     recording: false,
     stopping: false,
@@ -137,7 +138,7 @@
 
   function sendOrHold(buffer) {
     const socket = state.socket;
-    if (socket && socket.readyState === WebSocket.OPEN && state.sessionId) {
+    if (socket && socket.readyState === WebSocket.OPEN && state.ready) {
       socket.send(buffer);
       return;
     }
@@ -167,6 +168,7 @@
     const socket = new WebSocket(socketUrl());
     socket.binaryType = "arraybuffer";
     state.socket = socket;
+    state.ready = false;
     socket.onopen = () => sendStart(socket, state.sessionId);
     socket.onmessage = (event) => {
       if (typeof event.data === "string") {
@@ -189,6 +191,7 @@
       return;
     }
     state.socket = null;
+    state.ready = false;
     if (event.code === 4401) {
       finish("Your login has expired: log in again, then press Start.", true);
       return;
@@ -206,6 +209,7 @@
     switch (message.type) {
       case "ready":
         state.sessionId = message.session;
+        state.ready = true;
         state.retryDelay = 1000;
         setConnection("connected", message.resumed ? "connected (resumed)" : "connected");
         sendHeld();
@@ -240,6 +244,7 @@
     if (message.code === "unknown_session") {
       // The old session ended while we were away (and was saved); go on in a new one.
       state.sessionId = null;
+      state.ready = false;
       if (state.recording && state.socket) {
         sendStart(state.socket, null);
       } else {
@@ -256,6 +261,7 @@
 
   function onSaved(message) {
     state.sessionId = null;
+    state.ready = false;
     if (message.id) {
       ui.saved.href = root.dataset.jobUrl.replace("00000000-0000-0000-0000-000000000000", message.id);
       ui.saved.hidden = false;
@@ -362,7 +368,7 @@
     stopCapture();
     clearInterval(state.clock);
     say("Finishing the last words…");
-    if (state.socket && state.socket.readyState === WebSocket.OPEN && state.sessionId) {
+    if (state.socket && state.socket.readyState === WebSocket.OPEN && state.ready) {
       sendHeld();
       state.socket.send(JSON.stringify({ type: "stop" }));
     }
