@@ -20,7 +20,7 @@ from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import BatchedInferencePipeline
 
-from .batched import _whisper_options, _whisper_segments, detect_language
+from .batched import _whisper_options, _whisper_segments
 from .chunking import CHUNK_SECONDS, ChunkPlan, chunk_features, group_clips, plan_chunks
 
 # Shorter chunks encode faster per second of speech (self-attention), longer ones give
@@ -80,11 +80,25 @@ class Decoding:
     whisper_options: object  # faster-whisper's TranscriptionOptions
 
 
-def prepare_decoding(whisper, samples, plan, options, language):
-    """Detect the language when none is given (plain path's way), then build the prompt settings."""
+def detect_language(whisper, samples, plan, margin_seconds=DEFAULT_MARGIN_SECONDS):
+    """Language and probability from the first chunk of speech, encoded at its own length.
+
+    The plain path encodes the first 30 s of speech padded to a full window, once per file: for
+    a queue of short files on a multilingual model that is a quarter of the work. One chunk
+    (up to 15 s of speech) is enough for Whisper to tell the language: with base on 20 espeak-ng
+    clips (German, Spanish, French, English voices, 6-58 s) both ways found the same language.
+    """
+    work = ChunkWork(None, 0, plan.chunks[0], samples)
+    features = dynamic_batch_features(whisper.feature_extractor, [work], margin_seconds)
+    language_token, probability = whisper.model.detect_language(whisper.encode(features))[0][0]
+    return language_token[2:-2], float(probability)  # "<|de|>" -> "de"
+
+
+def prepare_decoding(whisper, samples, plan, options, language, margin_seconds=DEFAULT_MARGIN_SECONDS):
+    """Detect the language when none is given, then build the prompt and decoding settings."""
     language_probability = 1.0
     if language is None:
-        language, language_probability = detect_language(whisper, samples, plan)
+        language, language_probability = detect_language(whisper, samples, plan, margin_seconds)
     tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual, task=options.task, language=language)
     return Decoding(language, language_probability, tokenizer, _whisper_options(tokenizer, options, plan))
 

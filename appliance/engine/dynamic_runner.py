@@ -13,6 +13,7 @@ from .dynamic_batching import (
     prepare_decoding,
     similar_length_batches,
 )
+from .memory_release import release_free_memory
 from .ordered_segments import OrderedSegments
 from .pipelined_decoding import run_pipelined
 from .runner import RunOutcome
@@ -25,7 +26,7 @@ def run_dynamic(whisper, samples, options, language, on_batch, check_cancel,
     check_cancel()
     if not plan.chunks:
         return RunOutcome(language, 1.0 if language else 0.0, [])
-    decoding = prepare_decoding(whisper, samples, plan, options, language)
+    decoding = prepare_decoding(whisper, samples, plan, options, language, margin_seconds)
     works = [ChunkWork(None, index, chunk, samples) for index, chunk in enumerate(plan.chunks)]
     ordered = OrderedSegments(plan)
 
@@ -42,6 +43,7 @@ def run_dynamic(whisper, samples, options, language, on_batch, check_cancel,
             released = []
             for work, chunk_segments in zip(batch, outputs):
                 released.extend(ordered.add(work.index, chunk_segments))
+            release_free_memory()
             on_batch(ordered.fraction_done, released)
             check_cancel()
     finally:

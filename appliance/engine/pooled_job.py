@@ -23,7 +23,6 @@ class PooledJob:
         self.cancel = cancel
         self.future = future
         self.max_chunk_seconds = max_chunk_seconds
-        self.submitted_at = time.monotonic()
         self.timings = Timings()
         self.samples = None
         self.loaded = None

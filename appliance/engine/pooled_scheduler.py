@@ -24,6 +24,7 @@ from concurrent.futures import Future
 from .dynamic_batching import DEFAULT_MARGIN_SECONDS, DEFAULT_MAX_CHUNK_SECONDS, decode_batch, dynamic_batch_features
 from .errors import TranscriptionCancelled
 from .fair_queue import FairChunkQueue
+from .memory_release import release_free_memory
 from .options import TranscriptionOptions
 from .pipelined_decoding import run_pipelined
 from .pooled_job import PooledJob
@@ -149,6 +150,7 @@ class PooledScheduler:
             try:
                 for works, (outputs, error) in batches:
                     self._dispatch(works, outputs, error)
+                    release_free_memory()
             except Exception as error:  # a defect here must not leave every waiting job hanging
                 logger.exception("the pooled inference loop failed; failing its jobs")
                 with self._condition:
