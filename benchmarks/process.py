@@ -1,9 +1,12 @@
 """Run a command as a child process and report its exit status, output and peak RSS."""
+import json
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -41,3 +44,18 @@ def run_measured(command, env=None, cwd=None, timeout=None):
             wall_seconds=wall,
             peak_rss_mb=usage.ru_maxrss / 1024,  # Linux reports kilobytes
         )
+
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_python_subject(module_arguments, timeout, description):
+    """Run `python -m <module_arguments...>` from the repository root in a fresh process; its
+    last stdout line is a JSON object of figures. Returns (figures, ProcessResult)."""
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPOSITORY_ROOT), environment.get("PYTHONPATH")]))
+    measured = run_measured([sys.executable, "-m", *module_arguments], env=environment, cwd=REPOSITORY_ROOT,
+                            timeout=timeout)
+    if measured.returncode != 0:
+        raise RuntimeError(f"{description} run failed ({measured.returncode}): {measured.stderr[-2000:]}")
+    return json.loads(measured.stdout.strip().splitlines()[-1]), measured

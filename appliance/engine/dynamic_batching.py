@@ -1,12 +1,16 @@
-"""Dynamic time axis: batches of similar-length chunks, padded to their longest chunk, not to 30 s.
+"""Dynamic time axis: chunks padded to their own length bucket, not to 30 s, batched by bucket.
 
 faster-whisper pads every chunk to Whisper's 30 s window (3000 Mel frames). CTranslate2's
 Whisper encoder also takes shorter inputs, and on a CPU its cost grows faster than linearly
 with the length (self-attention), so a 12 s chunk padded to 30 s pays about three times
-what it needs. Here speech is cut into chunks of at most `max_chunk_seconds`, chunks of
-similar length are batched together, and each batch is padded only to its longest chunk
-plus a margin: the margin of padding after the speech is where Whisper places the final
-timestamp token, without which faster-whisper drops the last words of a chunk.
+what it needs. Here speech is cut into chunks of at most `max_chunk_seconds`; each chunk is
+padded to its duration rounded up to a BUCKET_SECONDS step, plus a margin (the padding after
+the speech is where Whisper places the final timestamp token, without which faster-whisper
+drops the last words of a chunk); only chunks of the same bucket share a batch.
+
+The padding depends on the chunk alone, never on its companions, so a file's transcript is
+the same whether it ran alone or pooled with other users' files (padding to the longest
+chunk of each batch made the words change with the company, by up to 2 points of WER).
 
 The decoding itself is faster-whisper's BatchedInferencePipeline.forward(), so prompts,
 timestamps, word alignment and text are produced by the same code as the plain path.
@@ -32,6 +36,8 @@ DEFAULT_MAX_CHUNK_SECONDS = 15
 # 2637 words of espeak-ng speech in six voices (tiny.en; bare faster-whisper: 348): 15 s
 # chunks with 1 s margin 332, with 2 s 325; and 2 s kept the pooled queue at bare's count.
 DEFAULT_MARGIN_SECONDS = 2.0
+# Padding steps: a finer step pads less, a coarser one fills batches with more chunks.
+BUCKET_SECONDS = 2.5
 FRAMES_PER_SECOND = 100  # Whisper's Mel frames: 10 ms hop
 MAX_FRAMES = CHUNK_SECONDS * FRAMES_PER_SECOND
 # On a CPU the encoder runs in slices of at most one 30 s window's attention (frames squared):
@@ -103,38 +109,42 @@ def prepare_decoding(whisper, samples, plan, options, language, margin_seconds=D
     return Decoding(language, language_probability, tokenizer, _whisper_options(tokenizer, options, plan))
 
 
-def padded_frames(durations, margin_seconds=DEFAULT_MARGIN_SECONDS):
-    """Mel frames for a batch: its longest chunk rounded up to whole seconds, plus the margin.
+def padded_frames(duration, margin_seconds=DEFAULT_MARGIN_SECONDS):
+    """Mel frames for a chunk: its duration rounded up to the bucket step, plus the margin.
 
-    Whole seconds because forward() sizes each chunk's window as ceil(duration) seconds for
-    timestamps and word alignment; an even count because the encoder halves the frames.
+    At least whole seconds because forward() sizes each chunk's window as ceil(duration)
+    seconds for timestamps and word alignment; an even count because the encoder halves it.
     """
-    longest = max(durations)
-    frames = math.ceil(longest) * FRAMES_PER_SECOND + math.ceil(margin_seconds * FRAMES_PER_SECOND)
+    bucket = max(math.ceil(duration / BUCKET_SECONDS) * BUCKET_SECONDS, math.ceil(duration))
+    frames = math.ceil((bucket + margin_seconds) * FRAMES_PER_SECOND)
     frames += frames % 2
     return min(MAX_FRAMES, frames)
 
 
 def dynamic_batch_features(feature_extractor, works, margin_seconds=DEFAULT_MARGIN_SECONDS):
-    """One (batch, n_mels, frames) array, frames from padded_frames()."""
-    frames = padded_frames([work.duration for work in works], margin_seconds)
+    """One (batch, n_mels, frames) array; chunks of one bucket, so one frame count."""
+    frames = max(padded_frames(work.duration, margin_seconds) for work in works)
     return np.stack([
         pad_or_trim(chunk_features(feature_extractor, work.samples, work.chunk), frames) for work in works
     ])
 
 
-def similar_length_batches(works, batch_size, window_batches=4):
-    """Batches of chunks of similar duration, so padding stays small.
+def bucket_batches(works, batch_size, margin_seconds=DEFAULT_MARGIN_SECONDS, window_batches=4):
+    """Batches of chunks of one padding bucket each, longest first.
 
-    Sorted within windows of `window_batches` batches rather than across the whole file:
+    Grouped within windows of `window_batches` batches rather than across the whole file:
     the first chunks of a long recording are then done early, so its first segments reach
     the progress callback after a few batches instead of at the very end.
     """
     window = batch_size * window_batches
     batches = []
     for start in range(0, len(works), window):
-        ordered = sorted(works[start:start + window], key=lambda work: work.duration, reverse=True)
-        batches.extend(ordered[first:first + batch_size] for first in range(0, len(ordered), batch_size))
+        buckets = {}
+        for work in works[start:start + window]:
+            buckets.setdefault(padded_frames(work.duration, margin_seconds), []).append(work)
+        for frames in sorted(buckets, reverse=True):
+            same = buckets[frames]
+            batches.extend(same[first:first + batch_size] for first in range(0, len(same), batch_size))
     return batches
 
 

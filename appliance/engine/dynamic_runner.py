@@ -7,11 +7,11 @@ from .dynamic_batching import (
     DEFAULT_MARGIN_SECONDS,
     DEFAULT_MAX_CHUNK_SECONDS,
     ChunkWork,
+    bucket_batches,
     decode_batch,
     dynamic_batch_features,
     plan_dynamic_chunks,
     prepare_decoding,
-    similar_length_batches,
 )
 from .memory_release import release_free_memory
 from .ordered_segments import OrderedSegments
@@ -36,7 +36,7 @@ def run_dynamic(whisper, samples, options, language, on_batch, check_cancel,
     def infer(batch, features):
         return decode_batch(whisper, features, batch, decoding)
 
-    results = run_pipelined(similar_length_batches(works, options.batch_size), prepare, infer,
+    results = run_pipelined(bucket_batches(works, options.batch_size, margin_seconds), prepare, infer,
                             workers=whisper.model.num_workers)
     try:
         for batch, outputs in results:

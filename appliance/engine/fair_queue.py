@@ -1,13 +1,13 @@
-"""Which chunks go into the next pooled batch: earliest deadline first, then similar lengths.
+"""Which chunks go into the next pooled batch: earliest deadline first.
 
 Every chunk gets a virtual deadline: when its job became ready plus the speech before the
 chunk's end times PACE_SECONDS_PER_SPEECH_SECOND, as if each job were owed progress at a fixed
 speed from its arrival. Each batch starts with the earliest deadline, so no job waits
 forever: a 20-second file that arrives while a 2-hour file runs has deadlines a second after
 its arrival and goes into the next batch, and if short files kept coming, the long file's
-deadlines would fall behind the clock and win in turn. The rest of the batch is taken from
-the next chunks by deadline that can share the batch (same model and decoding options),
-preferring lengths close to the first one so padding stays small.
+deadlines would fall behind the clock and win in turn. The rest of the batch is taken, by
+deadline, from the chunks that can share the batch: same key (model, decoding options and
+padding bucket).
 """
 import itertools
 import threading
@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 # Close to this machine's CPU speed with tiny.en: a job that is served at least this fast is
 # not being starved; the exact value only weighs arrival order against progress made.
 PACE_SECONDS_PER_SPEECH_SECOND = 0.05
-LOOKAHEAD_BATCHES = 2
 
 
 @dataclass(order=True)
@@ -30,9 +29,8 @@ class _Entry:
 class FairChunkQueue:
     """Thread-safe set of waiting chunks (dynamic_batching.ChunkWork) of several jobs."""
 
-    def __init__(self, pace=PACE_SECONDS_PER_SPEECH_SECOND, lookahead_batches=LOOKAHEAD_BATCHES):
+    def __init__(self, pace=PACE_SECONDS_PER_SPEECH_SECOND):
         self._pace = pace
-        self._lookahead = lookahead_batches
         self._entries = []
         self._sequence = itertools.count()
         self._lock = threading.Lock()
@@ -41,14 +39,14 @@ class FairChunkQueue:
         with self._lock:
             return len(self._entries)
 
-    def add_job(self, works, ready_at, key):
-        """Queue one job's chunks (in audio order); `key` groups chunks that may share a batch."""
+    def add_job(self, works, ready_at, key_of):
+        """Queue one job's chunks (in audio order); key_of(chunk) groups chunks that may share a batch."""
         speech_before_end = 0.0
         with self._lock:
             for work in works:
                 speech_before_end += work.duration
                 deadline = ready_at + speech_before_end * self._pace
-                self._entries.append(_Entry(deadline, next(self._sequence), work, key))
+                self._entries.append(_Entry(deadline, next(self._sequence), work, key_of(work)))
 
     def remove_owner(self, owner):
         """Drop every waiting chunk of one job (cancelled or failed); returns how many."""
@@ -59,17 +57,14 @@ class FairChunkQueue:
         return removed
 
     def next_batch(self, batch_size_for):
-        """Take the earliest deadline and its best companions, batch_size_for(first chunk) in all."""
+        """Take the earliest deadline and the next ones of its key, batch_size_for(first chunk) in all."""
         with self._lock:
             if not self._entries:
                 return []
             self._entries.sort()
             head = self._entries[0]
             batch_size = batch_size_for(head.work)
-            candidates = [entry for entry in self._entries if entry.key == head.key][:batch_size * self._lookahead]
-            companions = sorted(candidates[1:], key=lambda entry: (abs(entry.work.duration - head.work.duration),
-                                                                   entry.deadline))
-            chosen = [head] + companions[:batch_size - 1]
+            chosen = [entry for entry in self._entries if entry.key == head.key][:batch_size]
             chosen_ids = {id(entry) for entry in chosen}
             self._entries = [entry for entry in self._entries if id(entry) not in chosen_ids]
-        return [entry.work for entry in sorted(chosen)]
+        return [entry.work for entry in chosen]

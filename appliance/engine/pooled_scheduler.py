@@ -7,8 +7,8 @@ scheduler:
 - preparation threads decode each job's audio, hold its model, find speech and the
   language (while other jobs' batches are in the model);
 - the inference loop takes batches from a FairChunkQueue (earliest virtual deadline first,
-  then similar lengths), pads each to its longest chunk (dynamic_batching) and runs them
-  pipelined (pipelined_decoding): features of the next batch are built during this one;
+  companions of the same padding bucket), pads them to that bucket (dynamic_batching) and
+  runs them pipelined (pipelined_decoding): features of the next batch are built during this one;
 - each job gets its own progress calls, in audio order, and its own Future; a set cancel
   event drops its waiting chunks at the next batch.
 
@@ -21,7 +21,13 @@ import queue
 import threading
 from concurrent.futures import Future
 
-from .dynamic_batching import DEFAULT_MARGIN_SECONDS, DEFAULT_MAX_CHUNK_SECONDS, decode_batch, dynamic_batch_features
+from .dynamic_batching import (
+    DEFAULT_MARGIN_SECONDS,
+    DEFAULT_MAX_CHUNK_SECONDS,
+    decode_batch,
+    dynamic_batch_features,
+    padded_frames,
+)
 from .errors import TranscriptionCancelled
 from .fair_queue import FairChunkQueue
 from .memory_release import release_free_memory
@@ -134,7 +140,9 @@ class PooledScheduler:
                 continue
             with self._condition:
                 self._active.add(job)
-                self._queue.add_job(job.works, job.ready_at, job.batch_key())
+                key = job.batch_key()
+                self._queue.add_job(job.works, job.ready_at,
+                                    lambda work: (key, padded_frames(work.duration, self._margin_seconds)))
                 self._condition.notify_all()
 
     def _wait_for_room(self):

@@ -1,20 +1,15 @@
 """Engine vs bare faster-whisper BatchedInferencePipeline: throughput, peak RSS, model load."""
-import json
-import os
 import statistics
-import sys
-from pathlib import Path
 
 from appliance.engine.accuracy import word_error_rate
 from benchmarks.abtest import alternate, compare
 from benchmarks.machine import usable_cores
-from benchmarks.process import run_measured
+from benchmarks.process import run_python_subject
 from benchmarks.speech import reference_speech, wav_seconds
 
 NAME = "engine"
 DESCRIPTION = "Engine transcribe() vs bare faster-whisper BatchedInferencePipeline on espeak-ng speech (same model and settings)."
 
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 MINIMUM_THROUGHPUT_RATIO = 0.97
 FULL_SECONDS, QUICK_SECONDS = 330.0, 20.0
 FULL_PAIRS, QUICK_PAIRS = 3, 1
@@ -37,18 +32,12 @@ def _speech(options, seconds):
 
 def _subject(subject, audio, settings, data_dir):
     def run():
-        command = [
-            sys.executable, "-m", "benchmarks.suites._engine_subjects", subject,
+        figures, measured = run_python_subject([
+            "benchmarks.suites._engine_subjects", subject,
             "--audio", str(audio), "--model", settings["model"], "--data-dir", str(data_dir),
             "--threads", str(settings["threads"]), "--batch-size", str(settings["batch_size"]),
             "--beam-size", str(settings["beam_size"]), "--compute-type", settings["compute_type"],
-        ]
-        environment = dict(os.environ)
-        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPOSITORY_ROOT), environment.get("PYTHONPATH")]))
-        measured = run_measured(command, env=environment, cwd=REPOSITORY_ROOT, timeout=SUBJECT_TIMEOUT_SECONDS)
-        if measured.returncode != 0:
-            raise RuntimeError(f"{subject} run failed ({measured.returncode}): {measured.stderr[-2000:]}")
-        figures = json.loads(measured.stdout.strip().splitlines()[-1])
+        ], SUBJECT_TIMEOUT_SECONDS, subject)
         figures["throughput"] = figures["audio_seconds"] / figures["transcribe_seconds"]
         figures["peak_rss_mb"] = measured.peak_rss_mb
         figures["process_seconds"] = measured.wall_seconds
