@@ -11,7 +11,7 @@ from .runner import run_suite
 
 # What `run` measures when no suite is named: the suites that need nothing but this machine
 # (appliance needs nginx in a container, updater and peers take long or need extras).
-DEFAULT_SUITES = ("baseline", "engine", "preload", "jobs", "panel", "api")
+DEFAULT_SUITES = ("baseline", "engine", "preload", "jobs", "metrics", "panel", "api")
 
 
 def build_parser():

@@ -50,7 +50,7 @@ def _reference_words(manager, path, model):
         timed = [(word.word, word.end) for segment in segments for word in segment.words]
     words = []
     for text, end in timed:
-        words.extend((token, end) for token in normalize_text(text).split())
+        words.extend((token, float(end)) for token in normalize_text(text).split())
     return words
 
 
@@ -119,7 +119,7 @@ def _latencies(stream, reference):
     for block in matcher.get_matching_blocks():
         for offset in range(block.size):
             reference_index = block.a + offset
-            spoken_at = stream.started + reference[reference_index][1]
+            spoken_at = stream.started + float(reference[reference_index][1])
             commit.append(stream.committed[block.b + offset][1] - spoken_at)
             partial.append(stream.first_seen.get(reference_index, stream.committed[block.b + offset][1]) - spoken_at)
     return commit, partial
@@ -129,7 +129,7 @@ def _percentile(values, fraction):
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return float(ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))])
 
 
 def _lag_growth(streams, seconds):
@@ -138,7 +138,7 @@ def _lag_growth(streams, seconds):
     last = [lag for stream in streams for at, lag in stream.lags if at >= seconds - window]
     if not first or not last:
         return float("nan"), float("nan"), float("nan")
-    return statistics.mean(first), statistics.mean(last), statistics.mean(last) - statistics.mean(first)
+    return float(statistics.mean(first)), float(statistics.mean(last)), float(statistics.mean(last) - statistics.mean(first))
 
 
 def _run_configuration(manager, model, count, max_batch, pcm, reference, text, spool_dir):
@@ -176,8 +176,8 @@ def _run_configuration(manager, model, count, max_batch, pcm, reference, text, s
         "lag_first": first_lag,
         "lag_last": last_lag,
         "lag_growth": growth,
-        "max_lag": max((lag for stream in streams for _, lag in stream.lags), default=float("nan")),
-        "wer": statistics.mean(wers),
+        "max_lag": float(max((lag for stream in streams for _, lag in stream.lags), default=float("nan"))),
+        "wer": float(statistics.mean(wers)),
         "words_committed": len(commit),
     }
 
@@ -217,11 +217,11 @@ def _report(rows, seconds, model, threads):
             continue
         if p50_goal is not None:
             checks.append({"name": f"{count} stream(s): commit latency p50 <= {p50_goal} s",
-                           "passed": row["commit_p50"] <= p50_goal, "detail": f"{row['commit_p50']:.2f} s"})
+                           "passed": bool(row["commit_p50"] <= p50_goal), "detail": f"{row['commit_p50']:.2f} s"})
         checks.append({"name": f"{count} stream(s): commit latency p95 <= {p95_goal} s",
-                       "passed": row["commit_p95"] <= p95_goal, "detail": f"{row['commit_p95']:.2f} s"})
+                       "passed": bool(row["commit_p95"] <= p95_goal), "detail": f"{row['commit_p95']:.2f} s"})
         checks.append({"name": f"{count} stream(s): no lag growth (<= {LAG_GROWTH_LIMIT_SECONDS} s)",
-                       "passed": row["lag_growth"] <= LAG_GROWTH_LIMIT_SECONDS,
+                       "passed": bool(row["lag_growth"] <= LAG_GROWTH_LIMIT_SECONDS),
                        "detail": f"mean lag {row['lag_first']:.2f} s at the start, {row['lag_last']:.2f} s at the end"})
     summary = {}
     for row in rows:

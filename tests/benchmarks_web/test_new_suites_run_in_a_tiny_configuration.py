@@ -1,4 +1,4 @@
-"""The suites this app added (baseline, preload) run in seconds and return well-formed results.
+"""The suites this app added (baseline, preload, metrics) run in seconds and return well-formed results.
 Only the shape is checked, never the figures (no timing assertions)."""
 import json
 
@@ -49,3 +49,14 @@ def test_the_preload_suite_compares_preloaded_and_cold_first_requests(work_dir):
         assert summary[figure] >= 0, figure
     assert [row[2] for row in result["tables"][0]["rows"]] == ["cold", "preloaded"]
     assert result["checks"][0]["passed"] is True  # the preloaded side never loads in its first request
+
+
+@pytest.mark.django_db
+def test_the_metrics_suite_compares_requests_with_and_without_the_prometheus_middleware(work_dir):
+    result = run_suite("metrics", _quiet(work_dir, requests=20))
+
+    json.dumps(result)
+    summary = result["summary"]
+    assert summary["p50_with_metrics_ms"] > 0 and summary["p50_without_metrics_ms"] > 0
+    assert [row[2] for row in result["tables"][0]["rows"]] == ["with_metrics", "without_metrics"]
+    assert to_markdown(result).startswith("## metrics\n")

@@ -20,11 +20,11 @@ def _owners(batch):
 
 def test_a_20_second_file_is_in_the_next_batch_although_a_2_hour_file_came_first():
     queue = FairChunkQueue(pace=0.05)
-    queue.add_job(_works("two hours", [20.0] * 360), ready_at=0.0, key=KEY)
+    queue.add_job(_works("two hours", [20.0] * 360), ready_at=0.0, key_of=lambda work: KEY)
     for _ in range(10):  # the long file has been running for a while
         queue.next_batch(lambda work: 8)
 
-    queue.add_job(_works("twenty seconds", [12.0, 8.0]), ready_at=60.0, key=KEY)
+    queue.add_job(_works("twenty seconds", [12.0, 8.0]), ready_at=60.0, key_of=lambda work: KEY)
     batch = queue.next_batch(lambda work: 8)
 
     assert _owners(batch).count("twenty seconds") == 2
@@ -32,13 +32,13 @@ def test_a_20_second_file_is_in_the_next_batch_although_a_2_hour_file_came_first
 
 def test_a_long_file_is_not_starved_by_a_stream_of_short_files():
     queue = FairChunkQueue(pace=0.05)
-    queue.add_job(_works("long", [20.0] * 100), ready_at=0.0, key=KEY)
+    queue.add_job(_works("long", [20.0] * 100), ready_at=0.0, key_of=lambda work: KEY)
     served_long = 0
     for second in range(200):
         # Four new short files every second of the clock, and room for one batch of four:
         # the short files alone would fill every batch.
         for arrival in range(4):
-            queue.add_job(_works(f"short {second}.{arrival}", [10.0]), ready_at=float(second), key=KEY)
+            queue.add_job(_works(f"short {second}.{arrival}", [10.0]), ready_at=float(second), key_of=lambda work: KEY)
         served_long += _owners(queue.next_batch(lambda work: 4)).count("long")
 
     assert served_long == 100
@@ -46,8 +46,8 @@ def test_a_long_file_is_not_starved_by_a_stream_of_short_files():
 
 def test_chunks_only_share_a_batch_with_the_same_decoding_key():
     queue = FairChunkQueue()
-    queue.add_job(_works("english", [10.0] * 3), ready_at=0.0, key=KEY)
-    queue.add_job(_works("german", [10.0] * 3), ready_at=0.0, key=("base", "de", "transcribe", 1))
+    queue.add_job(_works("english", [10.0] * 3), ready_at=0.0, key_of=lambda work: KEY)
+    queue.add_job(_works("german", [10.0] * 3), ready_at=0.0, key_of=lambda work: ("base", "de", "transcribe", 1))
 
     first = queue.next_batch(lambda work: 8)
     second = queue.next_batch(lambda work: 8)
@@ -56,19 +56,20 @@ def test_chunks_only_share_a_batch_with_the_same_decoding_key():
     assert sorted(_owners(first) + _owners(second)) == ["english"] * 3 + ["german"] * 3
 
 
-def test_companions_of_similar_length_are_preferred_within_the_lookahead():
-    queue = FairChunkQueue(pace=0.05, lookahead_batches=2)
-    queue.add_job(_works("job", [20.0, 2.0, 19.0, 3.0]), ready_at=0.0, key=KEY)
+def test_companions_are_the_next_chunks_by_deadline_of_the_same_key():
+    queue = FairChunkQueue(pace=0.05)
+    queue.add_job(_works("job", [14.0, 4.0, 13.0, 3.0, 12.0]), ready_at=0.0,
+                  key_of=lambda work: "long" if work.duration > 10 else "short")
 
     batch = queue.next_batch(lambda work: 2)
 
-    assert sorted(work.duration for work in batch) == [19.0, 20.0]
+    assert [work.duration for work in batch] == [14.0, 13.0]
 
 
 def test_removing_a_job_drops_only_its_waiting_chunks():
     queue = FairChunkQueue()
-    queue.add_job(_works("cancelled", [5.0] * 4), ready_at=0.0, key=KEY)
-    queue.add_job(_works("kept", [5.0] * 2), ready_at=0.0, key=KEY)
+    queue.add_job(_works("cancelled", [5.0] * 4), ready_at=0.0, key_of=lambda work: KEY)
+    queue.add_job(_works("kept", [5.0] * 2), ready_at=0.0, key_of=lambda work: KEY)
 
     assert queue.remove_owner("cancelled") == 4
     assert len(queue) == 2
