@@ -32,10 +32,11 @@ from .chunking import CHUNK_SECONDS, ChunkPlan, chunk_features, group_clips, pla
 # (30 s windows: 9.5 s, 0.096): 10 s chunks 5.3 s, 0.097; 15 s 6.0 s, 0.089; 20 s 7.6 s,
 # 0.082; 25 s 8.3 s, 0.086.
 DEFAULT_MAX_CHUNK_SECONDS = 15
-# Padding after the longest chunk of a batch: room for the closing timestamp. Word errors on
-# 2637 words of espeak-ng speech in six voices (tiny.en; bare faster-whisper: 348): 15 s
-# chunks with 1 s margin 332, with 2 s 325; and 2 s kept the pooled queue at bare's count.
-DEFAULT_MARGIN_SECONDS = 2.0
+# Padding after the bucket: room for the closing timestamp. Word errors on 2637 words of
+# espeak-ng speech in six voices (tiny.en; bare faster-whisper 348: 153 queue, 111 long
+# recording, 84 accuracy set): 15 s chunks, 2.5 s buckets, 1 s margin 320 (143, 96, 81);
+# 2 s margin 342; 3 s 335; 20 s chunks with 2 s margin 326.
+DEFAULT_MARGIN_SECONDS = 1.0
 # Padding steps: a finer step pads less, a coarser one fills batches with more chunks.
 BUCKET_SECONDS = 2.5
 FRAMES_PER_SECOND = 100  # Whisper's Mel frames: 10 ms hop
@@ -115,8 +116,8 @@ def padded_frames(duration, margin_seconds=DEFAULT_MARGIN_SECONDS):
     At least whole seconds because forward() sizes each chunk's window as ceil(duration)
     seconds for timestamps and word alignment; an even count because the encoder halves it.
     """
-    bucket = max(math.ceil(duration / BUCKET_SECONDS) * BUCKET_SECONDS, math.ceil(duration))
-    frames = math.ceil((bucket + margin_seconds) * FRAMES_PER_SECOND)
+    bucket = math.ceil(duration / BUCKET_SECONDS) * BUCKET_SECONDS
+    frames = math.ceil(max(bucket + margin_seconds, math.ceil(duration)) * FRAMES_PER_SECOND)
     frames += frames % 2
     return min(MAX_FRAMES, frames)
 

@@ -11,7 +11,6 @@ import threading
 import time
 import uuid
 import wave
-import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,7 +138,6 @@ class LiveEngine:
         self._step_lock = threading.Lock()
         self._streams: dict[str, _Stream] = {}
         self._finished: list[FinishedSession] = []
-        self._decoders = weakref.WeakKeyDictionary()
 
     # Event loop thread ------------------------------------------------------------------------
 
@@ -294,10 +292,9 @@ class LiveEngine:
         started = time.perf_counter()
         try:
             with self.models.acquire(model_name) as loaded:
-                decoder = self._decoders.get(loaded.whisper)
-                if decoder is None:
-                    decoder = self._decoders[loaded.whisper] = WindowDecoder(loaded.whisper)
-                hypotheses = decoder.decode([request for _, request in windows])
+                # A decoder per call (it is only a view of the model): holding one would keep a
+                # model the manager unloaded in memory.
+                hypotheses = WindowDecoder(loaded.whisper).decode([request for _, request in windows])
         except EngineError as error:
             logger.error("live decode with %s failed: %s", model_name, error)
             events = []
