@@ -41,12 +41,14 @@ DEFAULT_MARGIN_SECONDS = 1.0
 BUCKET_SECONDS = 2.5
 FRAMES_PER_SECOND = 100  # Whisper's Mel frames: 10 ms hop
 MAX_FRAMES = CHUNK_SECONDS * FRAMES_PER_SECOND
-# On a CPU the encoder runs in slices of at most one 30 s window's attention (frames squared):
-# its attention matrices grow with batch x frames^2, and measured on 2 cores (tiny.en int8) a
+# On a CPU the encoder runs in slices of at most half a 30 s window's attention (frames
+# squared): its attention matrices grow with batch x frames^2, and on 2 cores (tiny.en int8) a
 # batch of 8 padded 30 s windows took 4.0-4.6 s and 516 MB more memory, 8 single windows 2.0-2.4 s;
-# 8 chunks of 17 s: 1.8-2.1 s at once, 1.0-1.3 s in slices of 3. The text is the same (each
-# item's encoding is independent of the others). Decoding still runs the whole batch at once.
-CPU_ENCODER_BUDGET = MAX_FRAMES ** 2
+# 8 chunks of 17 s: 1.8-2.1 s at once, 1.0-1.3 s in slices of 2-4. The pooled queue of the
+# benchmark peaked at about 410 MB with whole-window slices, 370 MB with half-window ones. The
+# text is the same (each item's encoding is independent of the others). Decoding still runs
+# the whole batch at once: there, batching is what saves time.
+CPU_ENCODER_BUDGET = MAX_FRAMES ** 2 // 2
 
 
 @dataclass

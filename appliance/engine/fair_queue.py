@@ -56,15 +56,24 @@ class FairChunkQueue:
             self._entries = kept
         return removed
 
-    def next_batch(self, batch_size_for):
-        """Take the earliest deadline and the next ones of its key, batch_size_for(first chunk) in all."""
+    def next_batch(self, batch_size_for, allow_partial=True):
+        """Take the earliest deadline and the next ones of its key, batch_size_for(first chunk) in all.
+
+        With allow_partial=False (more chunks are on their way) only a full batch is taken: the
+        earliest-deadline key that has enough chunks waiting, or nothing.
+        """
         with self._lock:
-            if not self._entries:
-                return []
             self._entries.sort()
-            head = self._entries[0]
-            batch_size = batch_size_for(head.work)
-            chosen = [entry for entry in self._entries if entry.key == head.key][:batch_size]
+            by_key = {}
+            for entry in self._entries:
+                by_key.setdefault(entry.key, []).append(entry)
+            for key, entries in by_key.items():  # keys in the order of their earliest deadline
+                batch_size = batch_size_for(entries[0].work)
+                if allow_partial or len(entries) >= batch_size:
+                    chosen = entries[:batch_size]
+                    break
+            else:
+                return []
             chosen_ids = {id(entry) for entry in chosen}
             self._entries = [entry for entry in self._entries if id(entry) not in chosen_ids]
         return [entry.work for entry in chosen]

@@ -16,13 +16,14 @@ from .results import Timings, TranscriptionResult
 
 
 class PooledJob:
-    def __init__(self, source, options, progress, cancel, future, max_chunk_seconds):
+    def __init__(self, source, options, progress, cancel, future, max_chunk_seconds, margin_seconds):
         self.source = source
         self.options = options
         self.progress = progress
         self.cancel = cancel
         self.future = future
         self.max_chunk_seconds = max_chunk_seconds
+        self.margin_seconds = margin_seconds
         self.timings = Timings()
         self.samples = None
         self.loaded = None
@@ -72,7 +73,8 @@ class PooledJob:
         plan = plan_dynamic_chunks(self.samples, self.options.vad, self.options.vad_parameters, self.max_chunk_seconds)
         if not plan.chunks:
             return
-        self.decoding = prepare_decoding(self.loaded.whisper, self.samples, plan, self.options, self.language)
+        self.decoding = prepare_decoding(self.loaded.whisper, self.samples, plan, self.options, self.language,
+                                         self.margin_seconds)
         self.language, self.language_probability = self.decoding.language, self.decoding.language_probability
         self.ordered = OrderedSegments(plan)
         self.works = [ChunkWork(self, index, chunk, self.samples) for index, chunk in enumerate(plan.chunks)]

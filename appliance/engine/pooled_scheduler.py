@@ -19,6 +19,7 @@ scheduler:
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import Future
 
 from .dynamic_batching import (
@@ -42,6 +43,9 @@ DEFAULT_MAX_PREPARED_AUDIO_SECONDS = 2 * 3600
 IDLE_POLL_SECONDS = 0.2
 # Two, so that decoding and VAD of a 2-hour upload do not hold back a 20-second one behind it.
 PREPARE_THREADS = 2
+# While jobs are still being prepared, a batch that is not full waits up to this long for their
+# chunks (a queue of files arriving together otherwise starts with batches of one or two).
+PARTIAL_BATCH_WAIT_SECONDS = 1.0
 
 
 class PooledScheduler:
@@ -60,6 +64,7 @@ class PooledScheduler:
         self._queue = fair_queue or FairChunkQueue()
         self._incoming = queue.Queue()
         self._active = set()  # prepared jobs with chunks still to decode
+        self._preparing = 0  # jobs taken from _incoming whose preparation has not ended
         self._condition = threading.Condition()
         self._closed = threading.Event()
         self._threads = []
@@ -80,7 +85,8 @@ class PooledScheduler:
         future = Future()
         future.set_running_or_notify_cancel()
         self._start()
-        self._incoming.put(PooledJob(source, options, progress, cancel, future, self._max_chunk_seconds))
+        self._incoming.put(PooledJob(source, options, progress, cancel, future, self._max_chunk_seconds,
+                                     self._margin_seconds))
         return future
 
     def transcribe(self, source, options=None, progress=None, cancel=None):
@@ -130,20 +136,31 @@ class PooledScheduler:
             except queue.Empty:
                 continue
             self._wait_for_room()
+            with self._condition:
+                self._preparing += 1
             try:
                 job.prepare(self._manager)
             except Exception as error:  # the job's error, not the scheduler's
                 job.fail(error)
+                self._prepared()
                 continue
+            release_free_memory()  # decoding and VAD leave freed blocks in this thread's arena
             if not job.works:
+                self._prepared()
                 self._finish(job)
                 continue
             with self._condition:
+                self._preparing -= 1
                 self._active.add(job)
                 key = job.batch_key()
                 self._queue.add_job(job.works, job.ready_at,
                                     lambda work: (key, padded_frames(work.duration, self._margin_seconds)))
                 self._condition.notify_all()
+
+    def _prepared(self):
+        with self._condition:
+            self._preparing -= 1
+            self._condition.notify_all()
 
     def _wait_for_room(self):
         """Hold back decoding while the prepared audio is over budget (memory), unless idle."""
@@ -170,13 +187,19 @@ class PooledScheduler:
 
     def _next_batches(self):
         """Batches as the pipeline asks for them; blocks while there is nothing to do."""
+        waiting_since = None
         while not self._closed.is_set():
             self._drop_cancelled()
             with self._condition:
-                works = self._queue.next_batch(self._batch_size_for)
+                more_coming = self._preparing > 0 or not self._incoming.empty()
+                waited_enough = waiting_since is not None and time.monotonic() - waiting_since >= PARTIAL_BATCH_WAIT_SECONDS
+                works = self._queue.next_batch(self._batch_size_for, allow_partial=not more_coming or waited_enough)
                 if not works:
+                    if len(self._queue) and waiting_since is None:
+                        waiting_since = time.monotonic()
                     self._condition.wait(IDLE_POLL_SECONDS)
                     continue
+            waiting_since = None
             yield works
 
     def _batch_size_for(self, first_work):

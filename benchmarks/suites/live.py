@@ -15,7 +15,6 @@ import difflib
 import statistics
 import threading
 import time
-import wave
 
 import numpy as np
 
@@ -65,7 +64,7 @@ class _Stream:
         self.saved = threading.Event()
 
 
-def _drive(engine, streams, pcm, reference, stop):
+def _drive(engine, streams, reference, stop):
     """The engine's stepping thread, as LiveEngineServer runs it."""
     by_id = {stream.session_id: stream for stream in streams}
     reference_tokens = [token for token, _ in reference]
@@ -120,8 +119,10 @@ def _latencies(stream, reference):
         for offset in range(block.size):
             reference_index = block.a + offset
             spoken_at = stream.started + float(reference[reference_index][1])
-            commit.append(stream.committed[block.b + offset][1] - spoken_at)
-            partial.append(stream.first_seen.get(reference_index, stream.committed[block.b + offset][1]) - spoken_at)
+            committed_at = stream.committed[block.b + offset][1]
+            commit.append(committed_at - spoken_at)
+            # Shown no later than committed (a repeated word can match a later partial first).
+            partial.append(min(stream.first_seen.get(reference_index, committed_at), committed_at) - spoken_at)
     return commit, partial
 
 
@@ -147,7 +148,7 @@ def _run_configuration(manager, model, count, max_batch, pcm, reference, text, s
     frame_bytes = int(FRAME_SECONDS * 16000) * 2
     frames = [pcm[offset : offset + frame_bytes] for offset in range(0, len(pcm), frame_bytes)]
     stop = threading.Event()
-    driver = threading.Thread(target=_drive, args=(engine, streams, pcm, reference, stop), daemon=True)
+    driver = threading.Thread(target=_drive, args=(engine, streams, reference, stop), daemon=True)
     driver.start()
 
     async def clients():

@@ -74,3 +74,17 @@ def test_removing_a_job_drops_only_its_waiting_chunks():
     assert queue.remove_owner("cancelled") == 4
     assert len(queue) == 2
     assert set(_owners(queue.next_batch(lambda work: 8))) == {"kept"}
+
+
+def test_a_partial_batch_waits_for_more_but_a_full_one_goes_at_once():
+    queue = FairChunkQueue(pace=0.05)
+    queue.add_job(_works("early", [14.0]), ready_at=0.0, key_of=lambda work: "bucket 15")
+    queue.add_job(_works("later", [4.0, 4.5]), ready_at=1.0, key_of=lambda work: "bucket 5")
+
+    full = queue.next_batch(lambda work: 2, allow_partial=False)
+    nothing = queue.next_batch(lambda work: 2, allow_partial=False)
+    partial = queue.next_batch(lambda work: 2, allow_partial=True)
+
+    assert _owners(full) == ["later", "later"]
+    assert nothing == []
+    assert _owners(partial) == ["early"]

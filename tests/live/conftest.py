@@ -33,7 +33,6 @@ from pathlib import Path
 
 import pytest
 from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
-from django.conf import settings
 
 from appliance.engine import ModelManager
 from appliance.engine.live_engine import LiveEngine

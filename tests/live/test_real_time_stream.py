@@ -10,10 +10,11 @@ from appliance.jobs.models import Status, Transcription
 
 from .live_client import EventReader
 
-# tiny.en transcribes this espeak-ng clip offline (whole file, 30 s windows) at a WER of about
-# 0.03-0.06; streaming measured 0.03-0.09 here (docs/benchmarks.md, "Live"). The bound leaves
-# room for a noisy shared CI machine (slower steps coalesce more audio per step) without
-# letting a broken commit policy (dropped or doubled phrases: WER > 0.3) pass.
+# tiny.en transcribes this espeak-ng clip as a whole file (faster-whisper, 30 s windows) at a
+# WER of 0.16 (it mishears "She bought fresh bread, milk and apples"); streamed it measured 0.11
+# here, and 0.09-0.12 over 3 minutes of such sentences (docs/benchmarks.md, "Live"). The bound
+# leaves room for a slow shared CI machine (slower steps coalesce more audio) without letting a
+# broken commit policy pass (dropping or doubling one of the six sentences costs more than 0.15).
 MAX_STREAMING_WER = 0.2
 
 
