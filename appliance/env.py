@@ -54,6 +54,15 @@ def env_int(name, default, minimum=None, maximum=None, environ=None):
     return number
 
 
+def env_choice(name, default, choices, environ=None):
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    if value not in choices:
+        raise EnvError(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
+
+
 def env_list(name, default=(), environ=None):
     value = _raw(name, environ)
     if value is None:

@@ -93,8 +93,8 @@ class Supervisor:
         commands = {
             "web": self.python("-m", "daphne", "-b", HOST, "-p", str(self.port), "--proxy-headers",
                                "appliance.asgi:application"),
-            "worker": self.python("-m", "celery", "-A", "appliance.celery", "worker", "--loglevel", "INFO",
-                                  "--concurrency", "1", "--pool", "prefork"),
+            # Celery with the pool the engine pipeline needs (appliance.worker_command).
+            "worker": self.python("-m", "appliance.worker_command", "--loglevel", "INFO"),
             "beat": self.python("-m", "celery", "-A", "appliance.celery", "beat", "--loglevel", "INFO",
                                 "--schedule", str(self.data_dir / "celerybeat-schedule")),
         }  # fmt: skip

@@ -5,7 +5,7 @@ from pathlib import Path
 from appliance import optional_apps
 from appliance.data_dir import ensure_dir, read_or_create_secret
 from appliance.database_url import parse_database_url, sqlite_database
-from appliance.env import env_bool, env_int, env_list, env_path, env_secret, env_str
+from appliance.env import env_bool, env_choice, env_int, env_list, env_path, env_secret, env_str
 from appliance.redis_urls import celery_broker_url, embedded_redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -206,6 +206,12 @@ ENGINE_COMPUTE_TYPE = env_str("APPLIANCE_COMPUTE_TYPE", "auto")
 ENGINE_CPU_THREADS = env_int("APPLIANCE_CPU_THREADS", 0, minimum=0, maximum=1024)
 ENGINE_IDLE_TTL_SECONDS = env_int("APPLIANCE_MODEL_IDLE_TTL_SECONDS", 900, minimum=0)
 DEFAULT_MODEL = env_str("APPLIANCE_DEFAULT_MODEL", "tiny.en")
+# "dynamic": jobs share batches padded to their longest chunk (appliance.engine.pooled_scheduler),
+# with a threads-pool worker running WORKER_CONCURRENCY jobs at once in one process and one copy
+# of each model. "faster-whisper": bare faster-whisper's pipeline, one job at a time in a prefork
+# child (kept selectable as the reference the benchmarks compare against).
+ENGINE_PIPELINE = env_choice("APPLIANCE_ENGINE_PIPELINE", "dynamic", ("dynamic", "faster-whisper"))
+WORKER_CONCURRENCY = env_int("APPLIANCE_WORKER_CONCURRENCY", 4, minimum=1, maximum=64)
 
 LOGGING = {
     "version": 1,

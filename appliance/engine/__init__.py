@@ -27,6 +27,7 @@ _LAZY = {
     "LoadedModelInfo": "manager",
     "TranscriptionOptions": "options",
     "transcribe": "pipeline",
+    "transcribe_pooled": "pooled_scheduler",
     "probe_audio": "audio",
     "load_audio": "audio",
     "AudioInfo": "audio",

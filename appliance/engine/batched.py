@@ -32,7 +32,7 @@ def run_batched(whisper, samples, options, language, on_batch, check_cancel):
     if language is None:
         language, language_probability = detect_language(whisper, samples, plan)
     tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual, task=options.task, language=language)
-    whisper_options = _whisper_options(tokenizer, options, plan)
+    whisper_options = faster_whisper_options(tokenizer, options, plan)
     # One pipeline per run: it keeps the last word timestamp between batches of one file.
     pipeline = BatchedInferencePipeline(whisper)
     segments = []
@@ -42,7 +42,7 @@ def run_batched(whisper, samples, options, language, on_batch, check_cancel):
         features = batch_features(whisper.feature_extractor, samples, chunks)
         outputs = pipeline.forward(features, tokenizer, [chunk.metadata() for chunk in chunks], whisper_options)
         restored = restore_speech_timestamps(
-            _whisper_segments(outputs, whisper_options), plan.clips, SAMPLE_RATE
+            faster_whisper_segments(outputs, whisper_options), plan.clips, SAMPLE_RATE
         )
         new_segments = convert_segments(restored, first_id=len(segments))
         segments.extend(new_segments)
@@ -66,7 +66,7 @@ def detect_language(whisper, samples, plan):
     return language, float(probability)
 
 
-def _whisper_options(tokenizer, options, plan):
+def faster_whisper_options(tokenizer, options, plan):
     """The decoding options BatchedInferencePipeline.transcribe() builds, with ours filled in."""
     return WhisperOptions(
         beam_size=options.beam_size,
@@ -99,7 +99,7 @@ def _whisper_options(tokenizer, options, plan):
     )
 
 
-def _whisper_segments(outputs, whisper_options):
+def faster_whisper_segments(outputs, whisper_options):
     for chunk_segments in outputs:
         for segment in chunk_segments:
             yield WhisperSegment(

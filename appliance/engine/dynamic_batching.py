@@ -24,7 +24,7 @@ from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import BatchedInferencePipeline
 
-from .batched import _whisper_options, _whisper_segments
+from .batched import faster_whisper_options, faster_whisper_segments
 from .chunking import CHUNK_SECONDS, ChunkPlan, chunk_features, group_clips, plan_chunks
 
 # Shorter chunks encode faster per second of speech (self-attention), longer ones give
@@ -109,7 +109,7 @@ def prepare_decoding(whisper, samples, plan, options, language, margin_seconds=D
     if language is None:
         language, language_probability = detect_language(whisper, samples, plan, margin_seconds)
     tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual, task=options.task, language=language)
-    return Decoding(language, language_probability, tokenizer, _whisper_options(tokenizer, options, plan))
+    return Decoding(language, language_probability, tokenizer, faster_whisper_options(tokenizer, options, plan))
 
 
 def padded_frames(duration, margin_seconds=DEFAULT_MARGIN_SECONDS):
@@ -172,11 +172,44 @@ class SlicedEncoder:
 def decode_batch(whisper, features, works, decoding):
     """Decode one batch; returns, per chunk, faster-whisper segments in speech-only time.
 
-    A fresh pipeline per batch: its only state is the last word time of the previous batch,
-    which means nothing once batches mix chunks out of order or from several files. On a GPU
-    the whole batch is encoded at once (the GPU wants large batches; its memory is budgeted).
+    A chunk whose decoding failed by faster-whisper's own measure (average log-probability
+    under log_prob_threshold, or text compressing too well: a repetition loop) is decoded
+    again in a full 30 s window, as the plain path would, and the likelier of the two is kept.
+    Whisper was trained on 30 s windows; now and then a short one makes it close a chunk after
+    a few words (an MP3 of 11 s in the tests: "The quick roundfoc stump, sober m" at -1.15,
+    all three sentences at -0.57 in 30 s). Only those chunks pay for the wider window.
     """
-    pipeline = BatchedInferencePipeline(whisper if whisper.model.device == "cuda" else SlicedEncoder(whisper))
     options = decoding.whisper_options
-    outputs = pipeline.forward(features, decoding.tokenizer, [work.chunk.metadata() for work in works], options)
-    return [list(_whisper_segments([output], options)) for output in outputs]
+    outputs = _forward(whisper, features, works, decoding)
+    doubtful = [position for position, output in enumerate(outputs) if _failed(output, options)]
+    if doubtful and features.shape[-1] < MAX_FRAMES:
+        # Padding the padded features further equals padding the chunk's own: zeros either way.
+        wide = np.stack([pad_or_trim(features[position], MAX_FRAMES) for position in doubtful])
+        retried = _forward(whisper, wide, [works[position] for position in doubtful], decoding)
+        for position, output in zip(doubtful, retried):
+            if output and _log_probability(output) > _log_probability(outputs[position]):
+                outputs[position] = output
+    return [list(faster_whisper_segments([output], options)) for output in outputs]
+
+
+def _forward(whisper, features, works, decoding):
+    # A fresh pipeline per call: its only state is the last word time of the previous batch,
+    # which means nothing once batches mix chunks out of order or from several files. On a GPU
+    # the whole batch is encoded at once (the GPU wants large batches; its memory is budgeted).
+    pipeline = BatchedInferencePipeline(whisper if whisper.model.device == "cuda" else SlicedEncoder(whisper))
+    return pipeline.forward(features, decoding.tokenizer, [work.chunk.metadata() for work in works],
+                            decoding.whisper_options)
+
+
+def _log_probability(output):
+    """A chunk's average token log-probability (every segment of a chunk carries the same)."""
+    return output[0]["avg_logprob"] if output else float("-inf")
+
+
+def _failed(output, options):
+    """faster-whisper's test for a decoding to retry (its sequential path's temperature fallback);
+    a chunk without any text is left alone: retrying noise invites invented words."""
+    if not output:
+        return False
+    return (_log_probability(output) < options.log_prob_threshold
+            or any(segment["compression_ratio"] > options.compression_ratio_threshold for segment in output))

@@ -12,6 +12,10 @@ LANGUAGE_CODES = tuple(_LANGUAGE_CODES)
 VAD_PARAMETER_NAMES = tuple(item.name for item in fields(VadOptions))
 MAX_BATCH_SIZE = 64
 MAX_BEAM_SIZE = 16
+# "faster-whisper": its BatchedInferencePipeline, every chunk padded to 30 s (the reference).
+# "dynamic": batches padded to their longest chunk, pipelined (dynamic_runner; pooled_scheduler
+# across jobs). Both decode the same VAD chunks with the same model and beam.
+PIPELINES = ("faster-whisper", "dynamic")
 
 
 @dataclass
@@ -22,6 +26,7 @@ class TranscriptionOptions:
     only the first temperature). batched=False decodes sequentially with the previous text as
     context and the whole temperature fallback ladder (slower, sometimes more consistent).
     beam_size=1 is greedy decoding, the appliance's throughput-first default on CPU.
+    pipeline picks the batched implementation (PIPELINES); it does not apply when batched=False.
     """
 
     model: str = "tiny.en"
@@ -36,6 +41,7 @@ class TranscriptionOptions:
     initial_prompt: str = None
     hotwords: str = None
     temperature: tuple = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    pipeline: str = "faster-whisper"
 
     def validate(self):
         try:
@@ -48,6 +54,8 @@ class TranscriptionOptions:
             raise InvalidOptionsError(f"Unknown language code {self.language!r}: use ISO codes like en, de, fr.")
         if self.task not in TASKS:
             raise InvalidOptionsError(f"Unknown task {self.task!r}: use transcribe or translate.")
+        if self.pipeline not in PIPELINES:
+            raise InvalidOptionsError(f"Unknown pipeline {self.pipeline!r}: use {' or '.join(PIPELINES)}.")
         _check_int("batch_size", self.batch_size, 1, MAX_BATCH_SIZE)
         _check_int("beam_size", self.beam_size, 1, MAX_BEAM_SIZE)
         unknown = sorted(set(self.vad_parameters or {}) - set(VAD_PARAMETER_NAMES))

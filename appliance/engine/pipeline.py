@@ -6,6 +6,7 @@ import numpy as np
 
 from .audio import SAMPLE_RATE, is_silent, load_audio, prepare_samples
 from .batched import run_batched
+from .dynamic_runner import run_dynamic
 from .errors import InvalidOptionsError, TranscriptionCancelled, UnsupportedAudioError
 from .options import TranscriptionOptions
 from .results import Timings, TranscriptionResult
@@ -30,20 +31,20 @@ def transcribe(manager, source, options=None, progress=None, cancel=None):
             progress(fraction, new_segments)
 
     started = time.perf_counter()
-    samples = _samples(source, manager.config.max_duration_seconds)
+    samples = samples_of(source, manager.config.max_duration_seconds)
     timings = Timings(decode_seconds=time.perf_counter() - started)
     check_cancel()
     load_started = time.perf_counter()
     with manager.acquire(options.model) as loaded:
         timings.model_load_seconds = time.perf_counter() - load_started
-        language = _language_for(loaded, options)
+        language = language_for(loaded, options)
         check_cancel()
         inference_started = time.perf_counter()
         report(0.0, [])
         if is_silent(samples):
             outcome_language, probability, segments = language, 1.0 if language else 0.0, []
         else:
-            run = run_batched if options.batched else run_sequential
+            run = _runner(options)
             outcome = run(loaded.whisper, samples, options, language, report, check_cancel)
             outcome_language, probability, segments = outcome.language, outcome.language_probability, outcome.segments
         report(1.0, [])
@@ -61,7 +62,13 @@ def transcribe(manager, source, options=None, progress=None, cancel=None):
         )
 
 
-def _samples(source, max_duration_seconds):
+def _runner(options):
+    if not options.batched:
+        return run_sequential
+    return run_dynamic if options.pipeline == "dynamic" else run_batched
+
+
+def samples_of(source, max_duration_seconds):
     if isinstance(source, np.ndarray):
         return prepare_samples(source, max_duration_seconds)
     if isinstance(source, (str, os.PathLike)):
@@ -69,7 +76,7 @@ def _samples(source, max_duration_seconds):
     raise UnsupportedAudioError("The audio must be given as a file path or an array of 16 kHz mono samples.")
 
 
-def _language_for(loaded, options):
+def language_for(loaded, options):
     """The language to decode in, or None to detect; refuses what the model cannot do."""
     if loaded.multilingual:
         return options.language

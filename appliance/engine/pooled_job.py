@@ -11,7 +11,7 @@ from .audio import SAMPLE_RATE, is_silent
 from .dynamic_batching import ChunkWork, plan_dynamic_chunks, prepare_decoding
 from .errors import TranscriptionCancelled
 from .ordered_segments import OrderedSegments
-from .pipeline import _language_for, _samples
+from .pipeline import language_for, samples_of
 from .results import Timings, TranscriptionResult
 
 
@@ -52,14 +52,14 @@ class PooledJob:
         """Decode, hold the model, find speech and the language; afterwards `works` lists the chunks."""
         self.check_cancel()
         started = time.perf_counter()
-        self.samples = _samples(self.source, manager.config.max_duration_seconds)
+        self.samples = samples_of(self.source, manager.config.max_duration_seconds)
         self.timings.decode_seconds = time.perf_counter() - started
         self.check_cancel()
         started = time.perf_counter()
         # Held until the job ends, so the model is neither evicted nor unloaded while chunks wait.
         self.loaded = self._model.enter_context(manager.acquire(self.options.model))
         self.timings.model_load_seconds = time.perf_counter() - started
-        self.language = _language_for(self.loaded, self.options)
+        self.language = language_for(self.loaded, self.options)
         self.language_probability = 1.0 if self.language else 0.0
         self.check_cancel()
         started = time.perf_counter()

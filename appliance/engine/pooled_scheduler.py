@@ -15,6 +15,9 @@ scheduler:
     scheduler = shared_scheduler(manager)
     result = scheduler.transcribe(path, options, progress, cancel)   # blocks, callbacks here
     future = scheduler.submit(path, options, progress, cancel)       # callbacks in the scheduler
+
+A caller that may get options of either pipeline uses transcribe_pooled(), which pools the
+dynamic ones and hands the rest to pipeline.transcribe().
 """
 import logging
 import queue
@@ -33,6 +36,7 @@ from .errors import TranscriptionCancelled
 from .fair_queue import FairChunkQueue
 from .memory_release import release_free_memory
 from .options import TranscriptionOptions
+from .pipeline import transcribe as transcribe_alone
 from .pipelined_decoding import run_pipelined
 from .pooled_job import PooledJob
 
@@ -286,3 +290,24 @@ def shared_scheduler(manager, **settings):
         if scheduler is None:
             scheduler = _SHARED[id(manager)] = PooledScheduler(manager, **settings)
         return scheduler
+
+
+def close_shared_scheduler(manager):
+    """Stop the manager's scheduler, if it has one (a worker shutting down); a later
+    shared_scheduler() call starts a fresh one."""
+    with _SHARED_LOCK:
+        scheduler = _SHARED.pop(id(manager), None)
+    if scheduler is not None:
+        scheduler.close()
+
+
+def transcribe_pooled(manager, source, options=None, progress=None, cancel=None):
+    """transcribe() for a process that runs several jobs at once in threads (a worker).
+
+    Batched options of the "dynamic" pipeline share the manager's scheduler with the other
+    jobs of this process; the plain faster-whisper pipeline and sequential decoding run alone.
+    """
+    options = (options or TranscriptionOptions()).validate()
+    if options.batched and options.pipeline == "dynamic":
+        return shared_scheduler(manager).transcribe(source, options, progress=progress, cancel=cancel)
+    return transcribe_alone(manager, source, options, progress=progress, cancel=cancel)

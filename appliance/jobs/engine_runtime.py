@@ -1,7 +1,9 @@
 """The worker process's engine: one ModelManager per process, built from settings.
 
 Celery calls start_worker_runtime() in every process that runs tasks (the prefork child, or the
-worker itself with the solo pool), so models load there and never in the forking parent.
+worker itself with the threads or solo pool: appliance.worker_signals), so models load there and
+never in a forking parent. With the threads pool the jobs of one process share its manager, so
+one copy of each model serves all of them (and their batches are pooled).
 The panel changes the configuration at run time through apply_engine_config().
 """
 import logging
@@ -77,8 +79,15 @@ def start_worker_runtime():
 def stop_worker_runtime():
     with _lock:
         heartbeat, _state["heartbeat"] = _state["heartbeat"], None
-    if heartbeat is not None and _state["pid"] == os.getpid():
+    if _state["pid"] != os.getpid():
+        return
+    if heartbeat is not None:
         heartbeat.stop()
+    if _state["manager"] is not None:
+        from appliance.engine.pooled_scheduler import close_shared_scheduler
+
+        # Celery stops here after its running tasks ended (warm shutdown): nothing is pooled now.
+        close_shared_scheduler(_state["manager"])
 
 
 # Listing checks every pack's files (a tenth of a second): uploads reuse a recent answer.

@@ -37,6 +37,7 @@ class JobOptions:
             vad=self.vad,
             word_timestamps=self.word_timestamps,
             initial_prompt=self.initial_prompt or None,
+            pipeline=settings.ENGINE_PIPELINE,
         )
 
 

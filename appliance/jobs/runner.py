@@ -6,6 +6,7 @@ elsewhere is left to it, and a job whose attempt died is run again, once.
 """
 import logging
 import socket
+import threading
 import time
 from datetime import timedelta
 
@@ -30,18 +31,24 @@ MAX_ATTEMPTS = 2
 STALE_AFTER_SECONDS = 120
 
 
+# Jobs whose attempt runs in this process now: a threads-pool worker runs several at once, so
+# "the row names this process" alone no longer tells a live attempt from one that ended.
+_running_here = set()
+_running_lock = threading.Lock()
+
+
 def attempt_is_alive(job, stale_after_seconds=STALE_AFTER_SECONDS):
     host, _, pid = job.worker.rpartition(":")
     if host == socket.gethostname() and pid.isdigit():
+        if int(pid) == psutil.Process().pid:
+            with _running_lock:
+                return job.pk in _running_here
         return _process_runs(int(pid))
     fresh_since = timezone.now() - timedelta(seconds=stale_after_seconds)
     return job.heartbeat_at is not None and job.heartbeat_at > fresh_since
 
 
 def _process_runs(pid):
-    # Our own pid means the earlier attempt in this very process already ended without finishing.
-    if pid == psutil.Process().pid:
-        return False
     try:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
@@ -76,18 +83,31 @@ def claim(job_id):
         job.started_at = job.heartbeat_at = timezone.now()
         job.progress = 0.0
         job.error_message = ""
+        # Before the row says so: a duplicate delivery to another thread must find it alive.
+        with _running_lock:
+            _running_here.add(job.pk)
         job.save()
     publish_job(job)
     return job
 
 
 def run(job):
-    from appliance.engine import transcribe
+    """Run a job claim() returned (always call it after a successful claim)."""
+    try:
+        _run(job)
+    finally:
+        with _running_lock:
+            _running_here.discard(job.pk)
+
+
+def _run(job):
+    from appliance.engine import transcribe_pooled
 
     started = time.perf_counter()
     try:
         with JobMonitor(job) as monitor:
-            result = transcribe(
+            # Pooled with the other jobs this worker runs (threads pool), or alone (prefork).
+            result = transcribe_pooled(
                 get_model_manager(),
                 job.audio.path,
                 options_of(job).engine_options(),

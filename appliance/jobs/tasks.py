@@ -2,10 +2,11 @@
 import logging
 
 from celery import shared_task
-from celery.signals import worker_process_init, worker_process_shutdown, worker_shutdown
+from celery.signals import worker_process_shutdown, worker_shutdown
 
 from appliance.jobs import runner
 from appliance.jobs.engine_runtime import start_worker_runtime, stop_worker_runtime
+from appliance.worker_signals import task_process_started
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +25,9 @@ def requeue_orphaned_jobs():
     sweep()
 
 
-@worker_process_init.connect
+@task_process_started.connect
 def load_models_in_the_task_process(**kwargs):
-    # Runs in the prefork child (or the solo worker itself): the process that will transcribe.
+    # The prefork child, or the solo/threads worker itself: the process that will transcribe.
     start_worker_runtime()
 
 

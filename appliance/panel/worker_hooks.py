@@ -7,11 +7,12 @@ needs no change. Any other process with its own manager (the live engine) calls
 import logging
 import threading
 
-from celery.signals import worker_process_init, worker_process_shutdown, worker_shutdown
+from celery.signals import worker_process_shutdown, worker_shutdown
 from django.conf import settings
 from django.db import DatabaseError, connection
 
 from appliance.panel import broadcast
+from appliance.worker_signals import task_process_started
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +81,9 @@ def stop_followers():
         follower.stop()
 
 
-@worker_process_init.connect
+@task_process_started.connect
 def follow_settings_in_the_task_process(**kwargs):
-    # The prefork child (or the solo worker itself) owns the ModelManager; Celery's control
+    # The prefork child (or the solo/threads worker itself) owns the ModelManager; Celery's control
     # commands would run in the parent, which has none: hence a thread here, not a remote command.
     from appliance.jobs.engine_runtime import get_model_manager, start_worker_runtime
 

@@ -8,7 +8,7 @@ import statistics
 from pathlib import Path
 
 from benchmarks.machine import usable_cores
-from benchmarks.suites.engine import _speech, _subject
+from benchmarks.suites.engine import cached_reference_speech, engine_subject
 
 NAME = "baseline"
 DESCRIPTION = ("Bare faster-whisper BatchedInferencePipeline in a fresh process (same model, compute type, threads, "
@@ -46,14 +46,14 @@ def audio_from(options):
             raise ValueError(f"--set audio={given!r}: no such file")
         return path
     seconds = options.number("seconds", QUICK_SECONDS if options.quick else FULL_SECONDS)
-    return _speech(options, seconds)[0]
+    return cached_reference_speech(options, seconds)[0]
 
 
 def run(options):
     settings = settings_from(options)
     runs_wanted = options.number("runs", QUICK_RUNS if options.quick else FULL_RUNS)
     audio = audio_from(options)
-    measure = _subject("bare", audio, settings, options.work_dir / NAME / "data")
+    measure = engine_subject("bare", audio, settings, options.work_dir / NAME / "data")
     runs = []
     for number in range(runs_wanted):
         options.log(f"bare faster-whisper run {number + 1}/{runs_wanted}")

@@ -16,7 +16,7 @@ FULL_PAIRS, QUICK_PAIRS = 3, 1
 SUBJECT_TIMEOUT_SECONDS = 1800
 
 
-def _speech(options, seconds):
+def cached_reference_speech(options, seconds):
     """Reference speech, cached in the work dir (espeak-ng output is deterministic)."""
     directory = options.work_dir / NAME
     directory.mkdir(parents=True, exist_ok=True)
@@ -30,7 +30,7 @@ def _speech(options, seconds):
     return path, text
 
 
-def _subject(subject, audio, settings, data_dir):
+def engine_subject(subject, audio, settings, data_dir):
     def run():
         figures, measured = run_python_subject([
             "benchmarks.suites._engine_subjects", subject,
@@ -55,9 +55,9 @@ def run(options):
         "batch_size": options.number("batch_size", 8),
         "beam_size": options.number("beam_size", 1),
     }
-    audio, reference_text = _speech(options, seconds)
+    audio, reference_text = cached_reference_speech(options, seconds)
     data_dir = options.work_dir / NAME / "data"
-    subjects = {label: _subject(label, audio, settings, data_dir) for label in ("engine", "bare")}
+    subjects = {label: engine_subject(label, audio, settings, data_dir) for label in ("engine", "bare")}
     runs = alternate(subjects, pairs, log=options.log)
     for figures in runs:
         figures["wer"] = word_error_rate(reference_text, figures.pop("text"))

@@ -6,23 +6,18 @@ Scenarios, each alternated A/B in one run, one fresh process per side and run:
 For each model (tiny.en and base, int8 on a CPU; `--set device=cuda compute_type=float16` on a GPU).
 """
 import importlib.util
-import json
-import os
 import statistics
-import sys
-from pathlib import Path
 
 from appliance.engine.accuracy import normalize_text, word_error_rate
 from benchmarks.abtest import alternate, compare
 from benchmarks.machine import usable_cores
-from benchmarks.process import run_measured
+from benchmarks.process import run_python_subject
 from benchmarks.speech import ENGLISH_SENTENCES, reference_speech, synthesize, wav_seconds
 
 NAME = "engine-fast"
 DESCRIPTION = ("Pooled engine (dynamic padding, cross-job batches, pipelining) vs bare faster-whisper "
                "BatchedInferencePipeline (and WhisperS2T if installed): one long recording, a queue of 10 files.")
 
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 GOALS = {"long": 1.25, "queue": 2.0}  # throughput ratio fast / bare
 MAXIMUM_WER_INCREASE = 0.005
 QUEUE_RANGE_SECONDS = (10, 60)
@@ -50,7 +45,7 @@ def _long_recording(options, directory, seconds):
     return [_cached(directory, f"long-{int(seconds)}s.wav", make)]
 
 
-def _queue_files(options, directory, targets):
+def queue_files(options, directory, targets):
     files = []
     for number, target in enumerate(targets):
         voice, words_per_minute = QUEUE_VOICES[number % len(QUEUE_VOICES)]
@@ -78,35 +73,30 @@ def _queue_files(options, directory, targets):
     return files
 
 
-def _pooled_wer(references, hypotheses):
+def pooled_wer(references, hypotheses):
     words = [len(normalize_text(reference).split()) for reference in references]
     errors = sum(word_error_rate(reference, hypothesis) * count
                  for reference, hypothesis, count in zip(references, hypotheses, words))
     return errors / sum(words)
 
 
-def _subject(subject, files, settings, data_dir):
+def files_subject(subject, files, settings, data_dir):
     def run():
-        command = [sys.executable, "-m", "benchmarks.suites._engine_fast_subjects", subject]
+        arguments = ["benchmarks.suites._engine_fast_subjects", subject]
         for path, _ in files:
-            command += ["--audio", str(path)]
-        command += ["--model", settings["model"], "--data-dir", str(data_dir), "--device", settings["device"],
-                    "--compute-type", settings["compute_type"], "--threads", str(settings["threads"]),
-                    "--workers", str(settings["workers"]), "--batch-size", str(settings["batch_size"]),
-                    "--beam-size", str(settings["beam_size"])]
-        environment = dict(os.environ)
-        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPOSITORY_ROOT), environment.get("PYTHONPATH")]))
-        measured = run_measured(command, env=environment, cwd=REPOSITORY_ROOT, timeout=SUBJECT_TIMEOUT_SECONDS)
-        if measured.returncode != 0:
-            raise RuntimeError(f"{subject} run failed ({measured.returncode}): {measured.stderr[-2000:]}")
-        figures = json.loads(measured.stdout.strip().splitlines()[-1])
+            arguments += ["--audio", str(path)]
+        arguments += ["--model", settings["model"], "--data-dir", str(data_dir), "--device", settings["device"],
+                      "--compute-type", settings["compute_type"], "--threads", str(settings["threads"]),
+                      "--workers", str(settings["workers"]), "--batch-size", str(settings["batch_size"]),
+                      "--beam-size", str(settings["beam_size"])]
+        figures, measured = run_python_subject(arguments, SUBJECT_TIMEOUT_SECONDS, subject)
         audio_seconds = sum(wav_seconds(path) for path, _ in files)
         return {
             "throughput": audio_seconds / figures["transcribe_seconds"],
             "cpu_seconds_per_audio_minute": 60 * figures["cpu_seconds"] / audio_seconds,
             "transcribe_seconds": figures["transcribe_seconds"],
             "peak_rss_mb": measured.peak_rss_mb,
-            "wer": _pooled_wer([text for _, text in files], figures["texts"]),
+            "wer": pooled_wer([text for _, text in files], figures["texts"]),
         }
     return run
 
@@ -151,7 +141,7 @@ def run(options):
     directory.mkdir(parents=True, exist_ok=True)
     scenarios = {
         "long": _long_recording(options, directory, options.number("long_seconds", defaults["long_seconds"])),
-        "queue": _queue_files(options, directory, defaults["queue_seconds"]),
+        "queue": queue_files(options, directory, defaults["queue_seconds"]),
     }
     peers = ["bare"] + (["whispers2t"] if importlib.util.find_spec("whisper_s2t") else [])
     comparisons, rows, fast_settings = [], [], {}
@@ -167,8 +157,8 @@ def run(options):
                 # fast_threads / fast_workers try other CTranslate2 thread splits on the fast side only.
                 fast_settings = {**settings, "threads": options.number("fast_threads", settings["threads"]),
                                  "workers": options.number("fast_workers", settings["workers"])}
-                subjects = {"fast": _subject("fast", files, fast_settings, directory / "data"),
-                            opponent: _subject(opponent, files, settings, directory / "data")}
+                subjects = {"fast": files_subject("fast", files, fast_settings, directory / "data"),
+                            opponent: files_subject(opponent, files, settings, directory / "data")}
                 runs = alternate(subjects, pairs, log=lambda message, label=label: options.log(f"{label}: {message}"))
                 comparison = _compare(label, runs, opponent)
                 comparisons.append(comparison)

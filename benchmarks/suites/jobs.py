@@ -1,8 +1,9 @@
 """The job path (HTTP upload → queue → Celery worker → stored result) vs bare faster-whisper.
 
-The appliance runs as `make run` starts it (embedded Redis, SQLite, daphne, one prefork worker
-with the model preloaded); the client uploads the same speech the bare baseline transcribes, and
-the clock stops when the result is in the database. Runs alternate, so drift hits both sides.
+The appliance runs as `make run` starts it (embedded Redis, SQLite, daphne, the worker of the
+chosen engine pipeline, with the model preloaded); the client uploads the same speech the bare
+baseline transcribes, and the clock stops when the result is in the database. Runs alternate,
+so drift hits both sides.
 """
 import json
 import os
@@ -19,14 +20,18 @@ from benchmarks.machine import usable_cores
 from benchmarks.speech import synthesize, wav_seconds
 # The engine suite's speech (cached, so both suites measure the same recording) and its bare
 # faster-whisper subject (a fresh process per run).
-from benchmarks.suites.engine import _speech as reference_speech_file
-from benchmarks.suites.engine import _subject as fresh_process_subject
+from benchmarks.suites.engine import cached_reference_speech, engine_subject
+# The faster-engine suite's queue of 10 files of 10-60 s and its bare subject, file after file.
+from benchmarks.suites.engine_fast import FULL as FAST_FULL
+from benchmarks.suites.engine_fast import QUICK as FAST_QUICK
+from benchmarks.suites.engine_fast import files_subject, pooled_wer, queue_files
 from benchmarks.suites._jobs_client import JobsClient
 
 NAME = "jobs"
 DESCRIPTION = "Upload → queue → worker → result through the running appliance vs bare faster-whisper on the same speech."
 
 MINIMUM_THROUGHPUT_RATIO, GOAL_THROUGHPUT_RATIO = 0.95, 0.97
+QUEUE_GOAL_RATIO = 2.0  # the faster engine's goal for a queue of files (engine-fast suite)
 FULL_SECONDS, QUICK_SECONDS = 330.0, 20.0
 FULL_PAIRS, QUICK_PAIRS = 3, 1
 
@@ -54,6 +59,7 @@ class Appliance:
             APPLIANCE_CPU_THREADS=str(settings["threads"]),
             APPLIANCE_COMPUTE_TYPE=settings["compute_type"],
             APPLIANCE_DEVICE="cpu",
+            APPLIANCE_ENGINE_PIPELINE=settings["pipeline"],
         )
         self.supervisor.env.pop("DATABASE_URL", None)
         self.log = log
@@ -113,6 +119,28 @@ def _job_subject(appliance, audio, settings):
     return run
 
 
+def _job_queue_subject(appliance, files, settings):
+    """Ten uploads back to back, as several users' files arrive; the clock stops at the last result."""
+    client = appliance.client()
+
+    def run():
+        started = time.perf_counter()
+        ids = [client.upload(path, {"model": settings["model"], "batch_size": settings["batch_size"]})["id"]
+               for path, _ in files]
+        finished = [client.wait_until_finished(job_id) for job_id in ids]
+        rows = [row for _, row in finished]
+        failed = [row for row in rows if row["status"] != "done"]
+        if failed:
+            raise RuntimeError(f"{len(failed)} queued job(s) did not finish: {failed[0]['error_message']}")
+        results = [json.loads(row["result"]) for row in rows]
+        seconds = max(moment for moment, _ in finished) - started
+        audio_seconds = sum(result["duration"] for result in results)
+        return {"throughput": audio_seconds / seconds, "transcribe_seconds": seconds,
+                "wer": pooled_wer([text for _, text in files], [result["text"] for result in results])}
+
+    return run
+
+
 STAGES = (
     ("HTTP upload, probe, completeness check, store, enqueue", "upload"),
     ("queue: row created → worker claimed it", "queue"),
@@ -156,15 +184,27 @@ def run(options):
         "threads": options.number("threads", usable_cores()),
         "batch_size": options.number("batch_size", 8),
         "beam_size": 1,
+        # The appliance's default; `--set pipeline=faster-whisper` measures the job path's own
+        # overhead around the same engine as the baseline.
+        "pipeline": options.text("pipeline", "dynamic"),
     }
-    audio, _ = reference_speech_file(options, seconds)
+    audio, _ = cached_reference_speech(options, seconds)
     data_dir = Path(os.environ.get("BENCHMARK_JOBS_DATA_DIR", "/tmp")) / f"wa-bench-{secrets.token_hex(3)}"
     with Appliance(data_dir, settings, options.log) as appliance:
         subjects = {
             "job": _job_subject(appliance, audio, settings),
-            "bare": fresh_process_subject("bare", audio, settings, data_dir),
+            "bare": engine_subject("bare", audio, settings, data_dir),
         }
         runs = alternate(subjects, pairs, log=options.log)
+        queue_seconds = (FAST_QUICK if options.quick else FAST_FULL)["queue_seconds"]
+        files = queue_files(options, options.work_dir / "engine-fast", queue_seconds)
+        bare_settings = {**settings, "device": "cpu", "workers": 1}
+        queue_subjects = {
+            "jobs": _job_queue_subject(appliance, files, settings),
+            "bare": files_subject("bare", files, bare_settings, options.work_dir / "engine-fast" / "data"),
+        }
+        queue_runs = alternate(queue_subjects, pairs, log=lambda message: options.log(f"queue: {message}"))
+    queue = _queue_comparison(queue_runs)
     for figures in runs:
         figures["throughput"] = figures["audio_seconds"] / figures["transcribe_seconds"]
         figures.pop("text", None)
@@ -180,13 +220,18 @@ def run(options):
             "job_overhead_seconds": round(
                 statistics.median(run["transcribe_seconds"] - _stages(run)["engine"] for run in job_runs), 3
             ),
+            "queue_files": len(files),
+            "queue_audio_seconds": round(sum(wav_seconds(path) for path, _ in files), 1),
+            "queue_throughput_x_realtime_jobs_bare": f"{queue['throughput']['jobs_median']:.1f} / {queue['throughput']['bare_median']:.1f}",
+            "queue_throughput_ratio_jobs_to_bare": round(queue["throughput"]["median_pair_ratio"], 4),
+            "queue_wer_jobs_bare": f"{queue['wer']['jobs']:.4f} / {queue['wer']['bare']:.4f}",
         },
         "checks": [
             {"name": f"job path throughput >= {MINIMUM_THROUGHPUT_RATIO}x bare", "passed": ratio >= MINIMUM_THROUGHPUT_RATIO,
              "detail": f"median pair ratio {ratio:.3f} (pairs: {throughput['pair_ratios']})"},
             {"name": f"goal: job path throughput >= {GOAL_THROUGHPUT_RATIO}x bare", "passed": ratio >= GOAL_THROUGHPUT_RATIO,
              "detail": f"median pair ratio {ratio:.3f}"},
-        ],  # fmt: skip
+        ] + _queue_checks(queue, settings["pipeline"]),  # fmt: skip
         "tables": [
             {
                 "title": "Runs (alternated)",
@@ -199,6 +244,9 @@ def run(options):
             },
             {"title": "Where the job path's time goes (medians)", "columns": ["stage", "seconds", "share"],
              "rows": _overhead_rows(job_runs)},  # fmt: skip
+            {"title": "Queue of uploads (alternated)", "columns": ["pair", "subject", "throughput (x real time)", "seconds", "WER"],
+             "rows": [[f["pair"], f["label"], round(f["throughput"], 2), round(f["transcribe_seconds"], 2), round(f["wer"], 4)]
+                      for f in queue_runs]},  # fmt: skip
         ],
         "settings": {**settings, "seconds_requested": seconds, "pairs": pairs, "device": "cpu", "vad": True},
         "notes": [
@@ -206,5 +254,26 @@ def run(options):
             "(read directly, 20 ms apart, so the measuring adds no load to the server).",
             "Bare: faster-whisper BatchedInferencePipeline decode + VAD + inference in a fresh process, model already loaded.",
             "The worker has the model preloaded (APPLIANCE_PRELOAD_MODELS), as on an appliance.",
+            "Queue: the engine-fast suite's 10 files of 10-60 s uploaded one after the other, until the last result "
+            "is stored; bare transcribes them file after file in a fresh process (a one-job worker).",
         ],
     }
+
+
+def _queue_comparison(queue_runs):
+    return {
+        "throughput": compare(queue_runs, "throughput", "jobs", "bare"),
+        "wer": {side: statistics.median(run["wer"] for run in queue_runs if run["label"] == side) for side in ("jobs", "bare")},
+    }
+
+
+def _queue_checks(queue, pipeline):
+    if pipeline != "dynamic":  # one job at a time: nothing is pooled, nothing to check
+        return []
+    ratio = queue["throughput"]["median_pair_ratio"]
+    return [
+        {"name": f"goal: a queue of uploads >= {QUEUE_GOAL_RATIO}x bare (pooled jobs)", "passed": ratio >= QUEUE_GOAL_RATIO,
+         "detail": f"median pair ratio {ratio:.3f} (pairs: {queue['throughput']['pair_ratios']})"},
+        {"name": "queue WER within 0.5 points of bare", "passed": queue["wer"]["jobs"] <= queue["wer"]["bare"] + 0.005,
+         "detail": f"{queue['wer']['jobs']:.4f} vs {queue['wer']['bare']:.4f}"},
+    ]

@@ -22,7 +22,7 @@ from appliance.engine import EngineConfig, ModelManager
 from appliance.engine.accuracy import normalize_text, word_error_rate
 from appliance.engine.live_engine import LiveEngine, LiveOptions
 from benchmarks.machine import usable_cores
-from benchmarks.suites.engine import _speech as cached_reference_speech
+from benchmarks.suites.engine import cached_reference_speech
 
 NAME = "live"
 DESCRIPTION = "Live streams at real-time pace: commit and partial latency, lag growth; batched vs one stream at a time."

@@ -8,7 +8,7 @@ PYTHON = "/opt/whisper-appliance/current/.venv/bin/python"
     ("whisper-appliance-web.service",
      f"{PYTHON} -m daphne -b 127.0.0.1 -p 8000 --proxy-headers appliance.asgi:application"),
     ("whisper-appliance-worker@.service",
-     f"{PYTHON} -m celery -A appliance.celery worker --loglevel INFO --concurrency 1 --pool prefork --hostname worker%i@%H"),
+     f"{PYTHON} -m appliance.worker_command --loglevel INFO --hostname worker%i@%H"),
     ("whisper-appliance-beat.service",
      f"{PYTHON} -m celery -A appliance.celery beat --loglevel INFO --schedule /var/lib/whisper-appliance/celerybeat-schedule"),
     ("whisper-appliance-live.service", f"{PYTHON} manage.py live_engine"),
