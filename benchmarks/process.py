@@ -1,6 +1,7 @@
 """Run a command as a child process and report its exit status, output and peak RSS."""
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -59,3 +60,10 @@ def run_python_subject(module_arguments, timeout, description):
     if measured.returncode != 0:
         raise RuntimeError(f"{description} run failed ({measured.returncode}): {measured.stderr[-2000:]}")
     return json.loads(measured.stdout.strip().splitlines()[-1]), measured
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 nobody listens on now, for a server under test."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -16,8 +16,10 @@ celery_worker    (function) A real Celery worker consuming from redis in a threa
                  Yields the WorkController; models stay loaded across tests (one ModelManager per process).
 worker_process   (function) Factory starting a real worker subprocess (`python -m appliance.worker_command`)
                  on this run's Redis and test database: worker_process(name="a", queues="celery",
-                 pipeline="dynamic" (threads pool) | "faster-whisper" (one prefork child)) returns a WorkerProcess with .pid, .pool_pids(), .kill() (SIGKILL to the whole
-                 process group), .stop(); every one started is stopped at teardown.
+                 pipeline="dynamic" (threads pool) | "faster-whisper" (one prefork child)) returns
+                 a WorkerProcess with .pid, .pool_pids(), .task_pids() (the pids that run tasks),
+                 .kill() (SIGKILL to the whole process group), .stop(); every one started is
+                 stopped at teardown.
 admin_user       (function) an active admin (role "admin"); password is TEST_PASSWORD.
 staff_user       (function) an active staff member (role "staff"); password is TEST_PASSWORD.
 other_staff_user (function) a second staff member, for "cannot see another's job" tests.
@@ -46,6 +48,7 @@ from pathlib import Path
 import pytest
 
 from appliance.embedded_redis import EmbeddedRedis
+from servers import process_environment
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 TEST_PASSWORD = "correct horse battery staple 42"
@@ -207,6 +210,10 @@ class WorkerProcess:
         except psutil.NoSuchProcess:
             return []
 
+    def task_pids(self):
+        """The processes that run tasks: the prefork children, or the worker itself (threads pool)."""
+        return set(self.pool_pids()) or {self.pid}
+
     def output(self):
         self.log.flush()
         return Path(self.log_path).read_text(errors="replace")
@@ -241,18 +248,14 @@ class WorkerProcess:
 def worker_process(redis_url, tmp_path):
     """Starts real worker subprocesses sharing this run's Redis, data dir and test database."""
     from django.conf import settings
-    from django.db import connection
-
-    started = []
 
     from appliance.celery import app
 
+    started = []
+
     def start(name="worker", queues="celery", pipeline="dynamic"):
         # "dynamic": a threads pool pooling its jobs; "faster-whisper": one prefork child.
-        env = dict(os.environ, APPLIANCE_ENGINE_PIPELINE=pipeline)
-        env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
-        env["PYTHONPATH"] = str(REPOSITORY_ROOT)
-        env["APPLIANCE_DATA_DIR"] = str(settings.DATA_DIR)
+        env = process_environment(settings.DATA_DIR, APPLIANCE_ENGINE_PIPELINE=pipeline)
         worker = WorkerProcess(name, queues, tmp_path / f"{name}.log", env)
         started.append(worker)
         worker.wait_for_output("ready.")

@@ -7,7 +7,7 @@ from .config import COMPUTE_TYPES, DEVICES, EngineConfig
 from .errors import EngineError
 from .exports import EXPORT_FORMATS, export_result
 from .importer import delete_model, import_model
-from .options import TranscriptionOptions
+from .options import PIPELINES, TranscriptionOptions
 from .sources import list_models, resolve_model, verify_model
 
 EXIT_ERROR = 2
@@ -29,6 +29,8 @@ def build_parser():
     run.add_argument("--task", choices=("transcribe", "translate"), default="transcribe")
     run.add_argument("--batch-size", type=int, default=8)
     run.add_argument("--sequential", action="store_true", help="decode window by window instead of batched")
+    run.add_argument("--pipeline", choices=PIPELINES, default="dynamic",
+                     help="batched decoding: dynamic (padded to each chunk's length) or faster-whisper (30 s windows)")
     run.add_argument("--beam-size", type=int, default=1)
     run.add_argument("--no-vad", action="store_true", help="do not skip silence with Silero VAD")
     run.add_argument("--word-timestamps", action="store_true")
@@ -88,7 +90,7 @@ def _transcribe(arguments, config, stdout, stderr):
         model=arguments.model, language=arguments.language, task=arguments.task,
         batched=not arguments.sequential, batch_size=arguments.batch_size, vad=not arguments.no_vad,
         beam_size=arguments.beam_size, word_timestamps=arguments.word_timestamps,
-        initial_prompt=arguments.initial_prompt, hotwords=arguments.hotwords,
+        initial_prompt=arguments.initial_prompt, hotwords=arguments.hotwords, pipeline=arguments.pipeline,
     )
 
     def show_progress(fraction, _segments):

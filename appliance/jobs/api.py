@@ -3,6 +3,7 @@
 Thin: decode the request, call services, serialise. 404 (not 403) for another user's job, so
 job ids never reveal which jobs exist.
 """
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
@@ -15,7 +16,7 @@ from appliance.jobs.models import Status, Transcription
 from appliance.jobs.options import InvalidJobOptions, options_of, parse_job_options
 from appliance.jobs.serializers import job_detail, job_summary, refused_file
 
-LIST_LIMIT = 200
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 
 
 def visible_job(request, public_id):
@@ -23,7 +24,8 @@ def visible_job(request, public_id):
 
 
 def filtered_jobs(user, status=""):
-    jobs = visible_jobs(user, Transcription.objects.select_related("owner"))
+    # Lists never show a transcript: leaving it in the database keeps a page of long jobs light.
+    jobs = visible_jobs(user, Transcription.objects.select_related("owner").defer("result"))
     if status:
         jobs = jobs.filter(status=status)
     return jobs
@@ -40,8 +42,30 @@ def jobs_collection(request):
     status = request.GET.get("status", "")
     if status and status not in Status.values:
         return error(f"Unknown status {status!r}: use one of {', '.join(Status.values)}.")
-    jobs = filtered_jobs(request.user, status)[:LIST_LIMIT]
-    return JsonResponse({"jobs": [job_summary(job) for job in jobs]})
+    try:
+        page_size = int(request.GET.get("page_size", PAGE_SIZE))
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        return error("page and page_size must be whole numbers.")
+    if not 1 <= page_size <= MAX_PAGE_SIZE or number < 1:
+        return error(f"page must be 1 or more and page_size from 1 to {MAX_PAGE_SIZE}.")
+    paginator = Paginator(filtered_jobs(request.user, status), page_size)
+    if number > max(paginator.num_pages, 1):
+        return error(f"There is no page {number}: the list has {paginator.num_pages}.", status=404)
+    page = paginator.page(number)
+    return JsonResponse({
+        "jobs": [job_summary(job) for job in page],
+        "count": paginator.count,
+        "page": number,
+        "pages": paginator.num_pages,
+        "next": _page_url(request, number + 1) if page.has_next() else None,
+    })
+
+
+def _page_url(request, number):
+    query = request.GET.copy()
+    query["page"] = number
+    return f"{request.path}?{query.urlencode()}"
 
 
 def upload(request):

@@ -45,9 +45,15 @@ def engine_subject(subject, audio, settings, data_dir):
     return run
 
 
-def run(options):
-    seconds = options.number("seconds", QUICK_SECONDS if options.quick else FULL_SECONDS)
-    pairs = options.number("pairs", QUICK_PAIRS if options.quick else FULL_PAIRS)
+def seconds_and_pairs(options):
+    """How much reference speech and how many A/B pairs (`--set seconds=... pairs=...`)."""
+    return (options.number("seconds", QUICK_SECONDS if options.quick else FULL_SECONDS),
+            options.number("pairs", QUICK_PAIRS if options.quick else FULL_PAIRS))
+
+
+def engine_settings(options, **fixed):
+    """Model, compute type, threads, batch size and beam from `--set`; `fixed` pins what a
+    suite's subject cannot vary."""
     settings = {
         "model": options.text("model", "tiny.en"),
         "compute_type": options.text("compute_type", "int8"),
@@ -55,6 +61,13 @@ def run(options):
         "batch_size": options.number("batch_size", 8),
         "beam_size": options.number("beam_size", 1),
     }
+    settings.update(fixed)
+    return settings
+
+
+def run(options):
+    seconds, pairs = seconds_and_pairs(options)
+    settings = engine_settings(options)
     audio, reference_text = cached_reference_speech(options, seconds)
     data_dir = options.work_dir / NAME / "data"
     subjects = {label: engine_subject(label, audio, settings, data_dir) for label in ("engine", "bare")}

@@ -9,18 +9,17 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import statistics
 import time
 from datetime import datetime
 from pathlib import Path
 
 from benchmarks.abtest import alternate, compare
-from benchmarks.machine import usable_cores
+from benchmarks.process import free_port
 from benchmarks.speech import synthesize, wav_seconds
 # The engine suite's speech (cached, so both suites measure the same recording) and its bare
 # faster-whisper subject (a fresh process per run).
-from benchmarks.suites.engine import cached_reference_speech, engine_subject
+from benchmarks.suites.engine import cached_reference_speech, engine_settings, engine_subject, seconds_and_pairs
 # The faster-engine suite's queue of 10 files of 10-60 s and its bare subject, file after file.
 from benchmarks.suites.engine_fast import FULL as FAST_FULL
 from benchmarks.suites.engine_fast import QUICK as FAST_QUICK
@@ -32,14 +31,6 @@ DESCRIPTION = "Upload → queue → worker → result through the running applia
 
 MINIMUM_THROUGHPUT_RATIO, GOAL_THROUGHPUT_RATIO = 0.95, 0.97
 QUEUE_GOAL_RATIO = 2.0  # the faster engine's goal for a queue of files (engine-fast suite)
-FULL_SECONDS, QUICK_SECONDS = 330.0, 20.0
-FULL_PAIRS, QUICK_PAIRS = 3, 1
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Appliance:
@@ -51,7 +42,7 @@ class Appliance:
         self.password = secrets.token_urlsafe(12)
         data_dir.mkdir(parents=True, exist_ok=True)
         self.output = open(data_dir / "appliance.log", "wb")
-        self.supervisor = Supervisor(data_dir, _free_port(), output=self.output)
+        self.supervisor = Supervisor(data_dir, free_port(), output=self.output)
         self.supervisor.env.update(
             APPLIANCE_ADMIN_PASSWORD=self.password,
             APPLIANCE_PRELOAD_MODELS=settings["model"],
@@ -176,18 +167,11 @@ def _overhead_rows(job_runs):
 
 
 def run(options):
-    seconds = options.number("seconds", QUICK_SECONDS if options.quick else FULL_SECONDS)
-    pairs = options.number("pairs", QUICK_PAIRS if options.quick else FULL_PAIRS)
-    settings = {
-        "model": options.text("model", "tiny.en"),
-        "compute_type": options.text("compute_type", "int8"),
-        "threads": options.number("threads", usable_cores()),
-        "batch_size": options.number("batch_size", 8),
-        "beam_size": 1,
-        # The appliance's default; `--set pipeline=faster-whisper` measures the job path's own
-        # overhead around the same engine as the baseline.
-        "pipeline": options.text("pipeline", "dynamic"),
-    }
+    seconds, pairs = seconds_and_pairs(options)
+    # The job path has no beam knob (greedy). The pipeline is the appliance's default;
+    # `--set pipeline=faster-whisper` measures the job path's own overhead around the same
+    # engine as the baseline.
+    settings = engine_settings(options, beam_size=1, pipeline=options.text("pipeline", "dynamic"))
     audio, _ = cached_reference_speech(options, seconds)
     data_dir = Path(os.environ.get("BENCHMARK_JOBS_DATA_DIR", "/tmp")) / f"wa-bench-{secrets.token_hex(3)}"
     with Appliance(data_dir, settings, options.log) as appliance:

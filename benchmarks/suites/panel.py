@@ -8,7 +8,6 @@ when a change has arrived.
 import http.cookiejar
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import psutil
 
 from appliance.embedded_redis import EmbeddedRedis
 from appliance.panel import broadcast
+from benchmarks.process import free_port
 
 NAME = "panel"
 DESCRIPTION = ("Admin panel: RSS of the web process before/after exercising every panel page, and the time "
@@ -75,12 +75,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _wait_for(probe, timeout_seconds, what):
     deadline = time.monotonic() + timeout_seconds
     while time.monotonic() < deadline:
@@ -98,7 +92,7 @@ class Appliance:
         self.root, self.log = root, log
         self.redis = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="wa-bench-redis-")), persistent=False)
         self.processes = []
-        self.port = _free_port()
+        self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
 
     def __enter__(self):

@@ -9,72 +9,18 @@ staff_token      (function) a plain API token of staff_user.
 upload_limit_mb  (function) the server's APPLIANCE_MAX_UPLOAD_MB.
 no_worker        (function) marks a test that runs without a worker; purges the queued messages after it.
 """
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
-
 import pytest
+from servers import process_environment, running_daphne
 
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 LIVE_MAX_UPLOAD_MB = 1
-STARTUP_SECONDS = 60
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _answers(url):
-    try:
-        urllib.request.urlopen(f"{url}/healthz", timeout=2)
-    except urllib.error.HTTPError:
-        return True  # 503 without a worker heartbeat still means daphne is up
-    except OSError:
-        return False
-    return True
 
 
 @pytest.fixture(scope="session")
 def appliance_server(django_db_setup, redis_url, data_dir, tmp_path_factory):
-    from django.db import connection
-
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
-        PYTHONPATH=str(REPOSITORY_ROOT),
-        APPLIANCE_DATA_DIR=str(data_dir),
-        APPLIANCE_MAX_UPLOAD_MB=str(LIVE_MAX_UPLOAD_MB),
-    )
+    env = process_environment(data_dir, APPLIANCE_MAX_UPLOAD_MB=str(LIVE_MAX_UPLOAD_MB))
     # Kept in pytest's temp dir (…/pytest-of-<user>/pytest-<n>/daphne0/) for reading after a failure.
-    log_path = tmp_path_factory.mktemp("daphne") / "daphne.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "appliance.asgi:application"],
-            cwd=REPOSITORY_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not _answers(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"daphne did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.2)
+    with running_daphne(env, tmp_path_factory.mktemp("daphne") / "daphne.log") as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture

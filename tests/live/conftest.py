@@ -21,13 +21,10 @@ run                (function) runs a coroutine function to completion in a fresh
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +37,7 @@ from appliance.jobs.engine_runtime import engine_config
 from appliance.live.engine_process import LiveEngineServer
 from appliance.live.metrics import engine_running, forget_engine
 from benchmarks.speech import ENGLISH_SENTENCES, synthesize
+from servers import process_environment, running_daphne
 
 from .live_client import FRAME_SECONDS, SAMPLE_RATE, LiveClient, session_cookie
 
@@ -188,20 +186,13 @@ def run():
     return run_coroutine
 
 
-def _server_environment(data_dir):
-    from django.db import connection
-
-    return dict(os.environ, DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}", APPLIANCE_DATA_DIR=str(data_dir),
-                PYTHONPATH=str(REPOSITORY_ROOT))  # fmt: skip
-
-
 @pytest.fixture
 def live_engine_process(live_models, data_dir, tmp_path):
     log_path = tmp_path / "live-engine.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "live_engine", "--max-sessions", "2"], cwd=REPOSITORY_ROOT,
-            env=_server_environment(data_dir), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env=process_environment(data_dir), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     process.log_path = log_path
     deadline = time.monotonic() + 90
@@ -218,30 +209,5 @@ def live_engine_process(live_models, data_dir, tmp_path):
 @pytest.fixture(scope="session")
 def live_server_url(django_db_setup, redis_url, data_dir, tmp_path_factory):
     """daphne as `make run` starts it, sharing this run's test database and Redis."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    env = _server_environment(data_dir)
-    log_path = tmp_path_factory.mktemp("live-daphne") / "daphne.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "appliance.asgi:application"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/accounts/login/", timeout=2)
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"daphne did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
-                time.sleep(0.2)
+    with running_daphne(process_environment(data_dir), tmp_path_factory.mktemp("live-daphne") / "daphne.log") as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(30)

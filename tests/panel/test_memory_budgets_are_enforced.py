@@ -39,7 +39,7 @@ def test_the_panel_refuses_to_preload_a_model_that_is_not_installed(admin_client
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_told_to_preload_beyond_its_budget_refuses_and_reports_why(worker_process, worker_report):
     worker = worker_process(name="panel-budget")
-    first = worker_report(lambda report: report["pid"] in worker.pool_pids(), what="the worker's report")
+    first = worker_report(lambda report: report["pid"] in worker.task_pids(), what="the worker's report")
     broadcast.publish(settings.REDIS_URL, {"revision": 101, "preload": [], "device": "cpu", "compute_types": {},
                                            "idle_ttl_seconds": 900, "memory_budget_mb": {}})
     worker_report(lambda report: report["identity"] == first["identity"] and report["applied_revision"] == 101

@@ -14,7 +14,7 @@ def loaded_names(report):
 def test_a_worker_process_follows_the_preload_set_both_ways(admin_client, worker_process, worker_report,
                                                             engine_settings_form):
     worker = worker_process(name="panel-follow")
-    started = worker_report(lambda report: report["pid"] in worker.pool_pids() and report["loaded"],
+    started = worker_report(lambda report: report["pid"] in worker.task_pids() and report["loaded"],
                             what="the worker's first report with its preloaded model")
     assert loaded_names(started) == ["tiny.en"]
 
