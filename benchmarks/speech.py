@@ -55,8 +55,10 @@ SAMPLE_TEXTS = {
           "Wir fahren morgen mit dem Zug nach Berlin und besuchen unsere Freunde.",
     "es": "Hoy hace buen tiempo y el sol brilla en el cielo. "
           "Mañana vamos a la ciudad en tren para visitar a nuestros amigos.",
-    "fr": "Aujourd'hui il fait beau et le soleil brille dans le ciel. "
-          "Demain nous allons en ville en train pour rendre visite à nos amis.",
+    # espeak-ng's French is the least natural of its voices: base heard Thai in "Il fait beau
+    # aujourd'hui..." and fell into repetition loops on two other texts. These words it hears.
+    "fr": "Bonjour à tous. Nous avons une réunion importante demain matin à neuf heures. "
+          "Merci de préparer vos documents.",
 }
 VOICES = {"en": "en-us", "de": "de", "es": "es", "fr": "fr-fr"}
 # espeak-ng speaks about 175 words a minute at its default speed.
