@@ -206,7 +206,7 @@ ENGINE_COMPUTE_TYPE = env_str("APPLIANCE_COMPUTE_TYPE", "auto")
 ENGINE_CPU_THREADS = env_int("APPLIANCE_CPU_THREADS", 0, minimum=0, maximum=1024)
 ENGINE_IDLE_TTL_SECONDS = env_int("APPLIANCE_MODEL_IDLE_TTL_SECONDS", 900, minimum=0)
 DEFAULT_MODEL = env_str("APPLIANCE_DEFAULT_MODEL", "tiny.en")
-# "dynamic": jobs share batches padded to their longest chunk (appliance.engine.pooled_scheduler),
+# "dynamic": jobs share batches padded to their chunks' own length (appliance.engine.pooled_scheduler),
 # with a threads-pool worker running WORKER_CONCURRENCY jobs at once in one process and one copy
 # of each model. "faster-whisper": bare faster-whisper's pipeline, one job at a time in a prefork
 # child (kept selectable as the reference the benchmarks compare against).

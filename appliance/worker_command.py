@@ -32,6 +32,14 @@ def worker_command(extra_arguments=()):
 
 def main(argv=None):
     command = worker_command(sys.argv[1:] if argv is None else argv)
+    from django.conf import settings
+
+    if settings.ENGINE_PIPELINE == "dynamic":
+        from appliance.engine.memory_release import threaded_worker_environment
+        from appliance.engine.pipelined_decoding import available_cores
+
+        for name, value in threaded_worker_environment(available_cores()).items():
+            os.environ.setdefault(name, value)  # an admin's own setting wins
     os.execv(command[0], command)
 
 

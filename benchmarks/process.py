@@ -50,10 +50,10 @@ def run_measured(command, env=None, cwd=None, timeout=None):
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_python_subject(module_arguments, timeout, description):
+def run_python_subject(module_arguments, timeout, description, extra_environment=None):
     """Run `python -m <module_arguments...>` from the repository root in a fresh process; its
     last stdout line is a JSON object of figures. Returns (figures, ProcessResult)."""
-    environment = dict(os.environ)
+    environment = {**os.environ, **(extra_environment or {})}
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPOSITORY_ROOT), environment.get("PYTHONPATH")]))
     measured = run_measured([sys.executable, "-m", *module_arguments], env=environment, cwd=REPOSITORY_ROOT,
                             timeout=timeout)

@@ -19,6 +19,11 @@ class EngineConfig:
     memory_budget_mb maps a device key ("cpu", "cuda:0", "cuda:1", ...) to megabytes; a device
     without an entry gets an automatic budget (75 % of RAM, 90 % of the GPU's memory).
     idle_ttl_seconds <= 0 keeps idle models loaded forever.
+
+    cpu_threads and num_workers are CTranslate2's intra and inter threads of every model
+    (0: derived, see thread_split); cpu_cores is what a derived split spreads over (0: every
+    core this process may use). parallel_batches says the caller runs several batches at once
+    (the pooled scheduler of a jobs worker): a derived split then prefers workers to threads.
     """
 
     data_dir: Path = Path("data")
@@ -26,7 +31,9 @@ class EngineConfig:
     device_index: int = 0
     compute_type: str = "auto"
     cpu_threads: int = 0
-    num_workers: int = 1
+    num_workers: int = 0
+    cpu_cores: int = 0
+    parallel_batches: bool = False
     preload: tuple = ()
     idle_ttl_seconds: float = 900
     memory_budget_mb: dict = field(default_factory=dict)
@@ -43,8 +50,8 @@ class EngineConfig:
             raise InvalidOptionsError(
                 f"Unknown compute type {self.compute_type!r}: choose one of {', '.join(COMPUTE_TYPES)}."
             )
-        if self.cpu_threads < 0 or self.num_workers < 1 or self.device_index < 0:
-            raise InvalidOptionsError("cpu_threads must be >= 0, num_workers >= 1 and device_index >= 0.")
+        if min(self.cpu_threads, self.num_workers, self.cpu_cores, self.device_index) < 0:
+            raise InvalidOptionsError("cpu_threads, num_workers, cpu_cores and device_index must be >= 0.")
 
     @classmethod
     def from_env(cls, environ=None, **overrides):
@@ -65,9 +72,25 @@ class EngineConfig:
     def with_changes(self, **changes):
         return replace(self, **changes)
 
+    def thread_split(self, device=None):
+        """(cpu_threads, num_workers) a model gets on `device` (default: this config's, resolved)."""
+        from .pipelined_decoding import available_cores, choose_threads, sequential_threads
+
+        device = resolve_device(self.device) if device is None else device
+        cores = self.cpu_cores or available_cores()
+        if self.cpu_threads and self.num_workers:
+            return self.cpu_threads, self.num_workers
+        if self.cpu_threads:  # as many workers of that size as the cores hold, where batches run side by side
+            side_by_side = self.parallel_batches and device == "cpu"
+            return self.cpu_threads, max(1, cores // self.cpu_threads) if side_by_side else 1
+        if self.num_workers:
+            return max(1, cores // self.num_workers), self.num_workers
+        return (choose_threads if self.parallel_batches else sequential_threads)(cores, device)
+
     def load_settings(self):
         """The settings a loaded model was built with; changing any of them needs a reload."""
-        return (self.data_dir, self.device, self.device_index, self.compute_type, self.cpu_threads, self.num_workers)
+        return (self.data_dir, self.device, self.device_index, self.compute_type, self.cpu_threads, self.num_workers,
+                self.cpu_cores, self.parallel_batches)
 
 
 def cuda_device_count():

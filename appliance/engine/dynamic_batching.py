@@ -28,15 +28,15 @@ from .batched import faster_whisper_options, faster_whisper_segments
 from .chunking import CHUNK_SECONDS, ChunkPlan, chunk_features, group_clips, plan_chunks
 
 # Shorter chunks encode faster per second of speech (self-attention), longer ones give
-# Whisper more context. tiny.en int8, 5 minutes of espeak-ng speech, CPU seconds and WER
-# (30 s windows: 9.5 s, 0.096): 10 s chunks 5.3 s, 0.097; 15 s 6.0 s, 0.089; 20 s 7.6 s,
-# 0.082; 25 s 8.3 s, 0.086.
-DEFAULT_MAX_CHUNK_SECONDS = 15
-# Padding after the bucket: room for the closing timestamp. Word errors on 2637 words of
-# espeak-ng speech in six voices (tiny.en; bare faster-whisper 348: 153 queue, 111 long
-# recording, 84 accuracy set): 15 s chunks, 2.5 s buckets, 1 s margin 320 (143, 96, 81);
-# 2 s margin 342; 3 s 335; 20 s chunks with 2 s margin 326.
-DEFAULT_MARGIN_SECONDS = 1.0
+# Whisper more context, and it needs room after the speech for its closing timestamp (the
+# margin). Word errors of tiny.en on the engine-fast benchmark's queue (10 files, 1013 words)
+# and 5.3-minute recording (1075 words), bare faster-whisper 144 and 110: 15 s chunks, 1 s
+# margin 153 / 97; 15 s, 2 s 153 / 89; 17.5 s, 2 s 152 / 81; 20 s, 1 s 145 / 91; 20 s, 1.5 s
+# 154 / 92; 20 s, 2 s 140 / 87; 20 s, 3 s 144 / 86; 25 s, 2 s 142 / 95. base on the queue
+# (bare 114): 15 s, 1 s 110; 20 s, 2 s 91. 20 s chunks cost about 10 % more CPU time than 15 s
+# ones and 50-60 MB more peak memory (longer encoder attention).
+DEFAULT_MAX_CHUNK_SECONDS = 20
+DEFAULT_MARGIN_SECONDS = 2.0
 # Padding steps: a finer step pads less, a coarser one fills batches with more chunks.
 BUCKET_SECONDS = 2.5
 FRAMES_PER_SECOND = 100  # Whisper's Mel frames: 10 ms hop
@@ -49,6 +49,8 @@ MAX_FRAMES = CHUNK_SECONDS * FRAMES_PER_SECOND
 # text is the same (each item's encoding is independent of the others). Decoding still runs
 # the whole batch at once: there, batching is what saves time.
 CPU_ENCODER_BUDGET = MAX_FRAMES ** 2 // 2
+# Speech after a chunk's last timestamp beyond which the chunk counts as cut short (decode_batch).
+CUT_SHORT_SECONDS = 1.0
 
 
 @dataclass
@@ -63,6 +65,9 @@ class ChunkWork:
     index: int
     chunk: object  # chunking.Chunk
     samples: np.ndarray
+    # The encoder's output for this chunk at its padded length, when language detection has
+    # already computed it: the chunk's batch then does not encode it again.
+    encoding: np.ndarray = None
 
     @property
     def duration(self):
@@ -89,25 +94,29 @@ class Decoding:
     whisper_options: object  # faster-whisper's TranscriptionOptions
 
 
-def detect_language(whisper, samples, plan, margin_seconds=DEFAULT_MARGIN_SECONDS):
+def detect_language(whisper, work, margin_seconds=DEFAULT_MARGIN_SECONDS):
     """Language and probability from the first chunk of speech, encoded at its own length.
 
     The plain path encodes the first 30 s of speech padded to a full window, once per file: for
     a queue of short files on a multilingual model that is a quarter of the work. One chunk
-    (up to 15 s of speech) is enough for Whisper to tell the language: with base on 20 espeak-ng
+    (up to 20 s of speech) is enough for Whisper to tell the language: with base on 20 espeak-ng
     clips (German, Spanish, French, English voices, 6-58 s) both ways found the same language.
+    The encoding is kept on the chunk for its batch, which would otherwise compute it again
+    (a fifth of the CPU time of base on the queue of ten files).
     """
-    work = ChunkWork(None, 0, plan.chunks[0], samples)
     features = dynamic_batch_features(whisper.feature_extractor, [work], margin_seconds)
-    language_token, probability = whisper.model.detect_language(whisper.encode(features))[0][0]
+    encoded = whisper.encode(features)
+    language_token, probability = whisper.model.detect_language(encoded)[0][0]
+    if whisper.model.device == "cpu":  # a GPU batch encodes all its chunks at once anyway
+        work.encoding = np.array(encoded)[0]
     return language_token[2:-2], float(probability)  # "<|de|>" -> "de"
 
 
-def prepare_decoding(whisper, samples, plan, options, language, margin_seconds=DEFAULT_MARGIN_SECONDS):
-    """Detect the language when none is given, then build the prompt and decoding settings."""
+def prepare_decoding(whisper, works, plan, options, language, margin_seconds=DEFAULT_MARGIN_SECONDS):
+    """Detect the language (on works[0]) when none is given, then build the prompt and decoding settings."""
     language_probability = 1.0
     if language is None:
-        language, language_probability = detect_language(whisper, samples, plan, margin_seconds)
+        language, language_probability = detect_language(whisper, works[0], margin_seconds)
     tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual, task=options.task, language=language)
     return Decoding(language, language_probability, tokenizer, faster_whisper_options(tokenizer, options, plan))
 
@@ -152,15 +161,30 @@ def bucket_batches(works, batch_size, margin_seconds=DEFAULT_MARGIN_SECONDS, win
 
 
 class SlicedEncoder:
-    """A WhisperModel as forward() sees it, but encoding in slices within CPU_ENCODER_BUDGET."""
+    """A WhisperModel as forward() sees it, but encoding in slices within CPU_ENCODER_BUDGET,
+    and taking the encodings its chunks already have (`encodings`, None where there is none)."""
 
-    def __init__(self, whisper):
+    def __init__(self, whisper, encodings=()):
         self._whisper = whisper
+        self._encodings = list(encodings)
 
     def __getattr__(self, name):
         return getattr(self._whisper, name)
 
     def encode(self, features):
+        positions = features.shape[-1] // 2  # the encoder's convolution halves the frames
+        known = [encoding if encoding is not None and encoding.shape[0] == positions else None
+                 for encoding in self._encodings] or [None] * len(features)
+        missing = [position for position, encoding in enumerate(known) if encoding is None]
+        if len(missing) == len(features):
+            return self._encode_in_slices(features)
+        if missing:
+            computed = np.asarray(self._encode_in_slices(features[missing]))
+            for position, encoding in zip(missing, computed):
+                known[position] = encoding
+        return ctranslate2.StorageView.from_array(np.ascontiguousarray(np.stack(known)))
+
+    def _encode_in_slices(self, features):
         size = max(1, CPU_ENCODER_BUDGET // features.shape[-1] ** 2)
         if len(features) <= size:
             return self._whisper.encode(features)
@@ -177,17 +201,24 @@ def decode_batch(whisper, features, works, decoding):
     again in a full 30 s window, as the plain path would, and the likelier of the two is kept.
     Whisper was trained on 30 s windows; now and then a short one makes it close a chunk after
     a few words (an MP3 of 11 s in the tests: "The quick roundfoc stump, sober m" at -1.15,
-    all three sentences at -0.57 in 30 s). Only those chunks pay for the wider window.
+    all three sentences at -0.57 in 30 s). A chunk whose last timestamp ends more than
+    CUT_SHORT_SECONDS before its speech does was closed early, its last words dropped (tiny.en
+    on a 28 s queue file: "...The weather today is" with 1.9 s of speech left, when every other
+    chunk of the queue ended within 0.25 s of its speech); it is retried the same way, and the
+    retry is kept when it reaches the end. Only those chunks pay for the wider window.
     """
     options = decoding.whisper_options
     outputs = _forward(whisper, features, works, decoding)
-    doubtful = [position for position, output in enumerate(outputs) if _failed(output, options)]
+    for work in works:
+        work.encoding = None  # used; the retry below pads differently
+    doubtful = [position for position, (output, work) in enumerate(zip(outputs, works))
+                if _failed(output, options) or _cut_short(output, work)]
     if doubtful and features.shape[-1] < MAX_FRAMES:
         # Padding the padded features further equals padding the chunk's own: zeros either way.
         wide = np.stack([pad_or_trim(features[position], MAX_FRAMES) for position in doubtful])
         retried = _forward(whisper, wide, [works[position] for position in doubtful], decoding)
         for position, output in zip(doubtful, retried):
-            if output and _log_probability(output) > _log_probability(outputs[position]):
+            if _better(output, outputs[position], works[position]):
                 outputs[position] = output
     return [list(faster_whisper_segments([output], options)) for output in outputs]
 
@@ -196,7 +227,8 @@ def _forward(whisper, features, works, decoding):
     # A fresh pipeline per call: its only state is the last word time of the previous batch,
     # which means nothing once batches mix chunks out of order or from several files. On a GPU
     # the whole batch is encoded at once (the GPU wants large batches; its memory is budgeted).
-    pipeline = BatchedInferencePipeline(whisper if whisper.model.device == "cuda" else SlicedEncoder(whisper))
+    model = whisper if whisper.model.device == "cuda" else SlicedEncoder(whisper, [work.encoding for work in works])
+    pipeline = BatchedInferencePipeline(model)
     return pipeline.forward(features, decoding.tokenizer, [work.chunk.metadata() for work in works],
                             decoding.whisper_options)
 
@@ -204,6 +236,22 @@ def _forward(whisper, features, works, decoding):
 def _log_probability(output):
     """A chunk's average token log-probability (every segment of a chunk carries the same)."""
     return output[0]["avg_logprob"] if output else float("-inf")
+
+
+def _cut_short(output, work):
+    """Whisper closed the chunk well before its speech ended: its last words are missing."""
+    if not output:
+        return False
+    return work.chunk.offset + work.chunk.duration - output[-1]["end"] > CUT_SHORT_SECONDS
+
+
+def _better(retried, original, work):
+    """Whether a retry replaces the first decoding: reaching the end first, then likelihood."""
+    if not retried:
+        return False
+    if _cut_short(original, work) != _cut_short(retried, work):
+        return _cut_short(original, work)
+    return _log_probability(retried) > _log_probability(original)
 
 
 def _failed(output, options):

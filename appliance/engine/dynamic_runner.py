@@ -15,7 +15,7 @@ from .dynamic_batching import (
 )
 from .memory_release import release_free_memory
 from .ordered_segments import OrderedSegments
-from .pipelined_decoding import run_pipelined
+from .pipelined_decoding import batch_size_per_worker, run_pipelined
 from .runner import RunOutcome
 
 
@@ -26,8 +26,8 @@ def run_dynamic(whisper, samples, options, language, on_batch, check_cancel,
     check_cancel()
     if not plan.chunks:
         return RunOutcome(language, 1.0 if language else 0.0, [])
-    decoding = prepare_decoding(whisper, samples, plan, options, language, margin_seconds)
     works = [ChunkWork(None, index, chunk, samples) for index, chunk in enumerate(plan.chunks)]
+    decoding = prepare_decoding(whisper, works, plan, options, language, margin_seconds)
     ordered = OrderedSegments(plan)
 
     def prepare(batch):
@@ -36,8 +36,9 @@ def run_dynamic(whisper, samples, options, language, on_batch, check_cancel,
     def infer(batch, features):
         return decode_batch(whisper, features, batch, decoding)
 
-    results = run_pipelined(bucket_batches(works, options.batch_size, margin_seconds), prepare, infer,
-                            workers=whisper.model.num_workers)
+    workers = whisper.model.num_workers
+    batches = bucket_batches(works, batch_size_per_worker(options.batch_size, workers), margin_seconds)
+    results = run_pipelined(batches, prepare, infer, workers=workers)
     try:
         for batch, outputs in results:
             released = []

@@ -184,10 +184,10 @@ class ModelManager:
             try:
                 probe = MemoryProbe(device, config.device_index)
                 started = time.perf_counter()
+                cpu_threads, num_workers = config.thread_split(device)
                 whisper = WhisperModel(
                     str(resolved.path), device=device, device_index=config.device_index,
-                    compute_type=compute_type, cpu_threads=config.cpu_threads,
-                    num_workers=config.num_workers,
+                    compute_type=compute_type, cpu_threads=cpu_threads, num_workers=num_workers,
                 )
                 load_seconds = time.perf_counter() - started
                 memory_mb, measured = settle_memory_mb(estimate_mb, probe.delta_mb())

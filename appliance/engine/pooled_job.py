@@ -73,11 +73,12 @@ class PooledJob:
         plan = plan_dynamic_chunks(self.samples, self.options.vad, self.options.vad_parameters, self.max_chunk_seconds)
         if not plan.chunks:
             return
-        self.decoding = prepare_decoding(self.loaded.whisper, self.samples, plan, self.options, self.language,
+        works = [ChunkWork(self, index, chunk, self.samples) for index, chunk in enumerate(plan.chunks)]
+        self.decoding = prepare_decoding(self.loaded.whisper, works, plan, self.options, self.language,
                                          self.margin_seconds)
         self.language, self.language_probability = self.decoding.language, self.decoding.language_probability
         self.ordered = OrderedSegments(plan)
-        self.works = [ChunkWork(self, index, chunk, self.samples) for index, chunk in enumerate(plan.chunks)]
+        self.works = works
 
     def batch_key(self):
         """Chunks with equal keys may share a batch: same model instance, prompt and decoding."""

@@ -37,7 +37,7 @@ from .fair_queue import FairChunkQueue
 from .memory_release import release_free_memory
 from .options import TranscriptionOptions
 from .pipeline import transcribe as transcribe_alone
-from .pipelined_decoding import run_pipelined
+from .pipelined_decoding import batch_size_per_worker, run_pipelined
 from .pooled_job import PooledJob
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class PooledScheduler:
         self._manager = manager
         self._batch_size = batch_size  # None: each batch takes the batch_size of its first job
         # As many batches in flight as the models have CTranslate2 workers.
-        self._workers = inference_workers or manager.config.num_workers
+        self._workers = inference_workers or manager.config.thread_split()[1]
         self._max_chunk_seconds = max_chunk_seconds
         self._margin_seconds = margin_seconds
         self._max_prepared_seconds = max_prepared_audio_seconds
@@ -207,7 +207,7 @@ class PooledScheduler:
             yield works
 
     def _batch_size_for(self, first_work):
-        return self._batch_size or first_work.owner.options.batch_size
+        return batch_size_per_worker(self._batch_size or first_work.owner.options.batch_size, self._workers)
 
     def _prepare_batch(self, works):
         job = works[0].owner

@@ -42,13 +42,14 @@ class Timings:
         return self.decode_seconds + self.model_load_seconds + self.inference_seconds
 
     def to_dict(self, duration):
-        return {
+        parts = {
             "decode_seconds": round(self.decode_seconds, 4),
             "model_load_seconds": round(self.model_load_seconds, 4),
             "inference_seconds": round(self.inference_seconds, 4),
-            "total_seconds": round(self.total_seconds, 4),
-            "real_time_factor": real_time_factor(self.total_seconds, duration),
         }
+        # The total of the rounded parts, so a result read back from its dict gives the same dict.
+        total = round(sum(parts.values()), 4)
+        return {**parts, "total_seconds": total, "real_time_factor": real_time_factor(total, duration)}
 
 
 def real_time_factor(seconds, duration):

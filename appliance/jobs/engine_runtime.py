@@ -28,7 +28,10 @@ def engine_config(**changes):
         "data_dir": settings.DATA_DIR,
         "device": settings.ENGINE_DEVICE,
         "compute_type": settings.ENGINE_COMPUTE_TYPE,
-        "cpu_threads": settings.ENGINE_CPU_THREADS,
+        # CTranslate2 threads in all; the engine splits them (EngineConfig.thread_split): one-thread
+        # workers side by side for the pooled "dynamic" pipeline, one worker of them all otherwise.
+        "cpu_cores": settings.ENGINE_CPU_THREADS,
+        "parallel_batches": settings.ENGINE_PIPELINE == "dynamic",
         "preload": tuple(settings.ENGINE_PRELOAD),
         "idle_ttl_seconds": settings.ENGINE_IDLE_TTL_SECONDS,
         "allow_hub_download": settings.ALLOW_HUB_DOWNLOAD,

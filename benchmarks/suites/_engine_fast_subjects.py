@@ -38,7 +38,7 @@ def run_fast(arguments):
 
     manager = ModelManager(EngineConfig(
         data_dir=arguments.data_dir, device=arguments.device, compute_type=arguments.compute_type,
-        cpu_threads=arguments.threads, num_workers=arguments.workers, preload=(arguments.model,),
+        cpu_threads=arguments.threads, num_workers=arguments.workers, parallel_batches=True, preload=(arguments.model,),
     ))
     manager.preload()
     scheduler = PooledScheduler(manager)

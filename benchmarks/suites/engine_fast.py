@@ -9,6 +9,8 @@ import importlib.util
 import statistics
 
 from appliance.engine.accuracy import normalize_text, word_error_rate
+from appliance.engine.memory_release import threaded_worker_environment
+from appliance.engine.pipelined_decoding import choose_threads
 from benchmarks.abtest import alternate, compare
 from benchmarks.machine import usable_cores
 from benchmarks.process import run_python_subject
@@ -80,7 +82,7 @@ def pooled_wer(references, hypotheses):
     return errors / sum(words)
 
 
-def files_subject(subject, files, settings, data_dir):
+def files_subject(subject, files, settings, data_dir, environment=None):
     def run():
         arguments = ["benchmarks.suites._engine_fast_subjects", subject]
         for path, _ in files:
@@ -89,7 +91,7 @@ def files_subject(subject, files, settings, data_dir):
                       "--compute-type", settings["compute_type"], "--threads", str(settings["threads"]),
                       "--workers", str(settings["workers"]), "--batch-size", str(settings["batch_size"]),
                       "--beam-size", str(settings["beam_size"])]
-        figures, measured = run_python_subject(arguments, SUBJECT_TIMEOUT_SECONDS, subject)
+        figures, measured = run_python_subject(arguments, SUBJECT_TIMEOUT_SECONDS, subject, environment)
         audio_seconds = sum(wav_seconds(path) for path, _ in files)
         return {
             "throughput": audio_seconds / figures["transcribe_seconds"],
@@ -154,10 +156,14 @@ def run(options):
         for scenario, files in scenarios.items():
             for opponent in peers:
                 label = f"{scenario} {model}" + ("" if opponent == "bare" else " vs WhisperS2T")
-                # fast_threads / fast_workers try other CTranslate2 thread splits on the fast side only.
-                fast_settings = {**settings, "threads": options.number("fast_threads", settings["threads"]),
-                                 "workers": options.number("fast_workers", settings["workers"])}
-                subjects = {"fast": files_subject("fast", files, fast_settings, directory / "data"),
+                # The fast side runs as a jobs worker does: the same cores split into one-thread
+                # CTranslate2 workers (EngineConfig.thread_split), one malloc arena per core.
+                # fast_threads / fast_workers try other splits.
+                fast_threads, fast_workers = choose_threads(settings["threads"] * settings["workers"], device)
+                fast_settings = {**settings, "threads": options.number("fast_threads", fast_threads),
+                                 "workers": options.number("fast_workers", fast_workers)}
+                worker_environment = threaded_worker_environment(usable_cores())
+                subjects = {"fast": files_subject("fast", files, fast_settings, directory / "data", worker_environment),
                             opponent: files_subject(opponent, files, settings, directory / "data")}
                 runs = alternate(subjects, pairs, log=lambda message, label=label: options.log(f"{label}: {message}"))
                 comparison = _compare(label, runs, opponent)
@@ -195,6 +201,10 @@ def run(options):
             "less sensitive than wall time to other processes on a shared machine.",
             "bare runs the queue file after file (a worker with one job at a time); fast submits every file "
             "to one PooledScheduler at once (a worker whose threads share it).",
+            "Both use the same cores: bare as one CTranslate2 worker with a thread per core (its batches "
+            "run one after the other), fast as a jobs worker splits them (EngineConfig.thread_split: one-thread "
+            "workers below 4 cores) with glibc's malloc arenas capped at one per core (MALLOC_ARENA_MAX, as "
+            "appliance.worker_command sets it).",
             "WER = word errors over all files / words over all files, normalised (appliance.engine.accuracy).",
         ],
     }

@@ -12,8 +12,9 @@ from .pooled_helpers import running_scheduler
 @pytest.fixture
 def scheduler(manager):
     # A slow pace makes arrival order count for little against progress made, so the result
-    # does not depend on how fast this (shared, busy) machine prepares the short job.
-    with running_scheduler(manager, fair_queue=FairChunkQueue(pace=10.0)) as running:
+    # does not depend on how fast this (shared, busy) machine prepares the short job; 10 s
+    # chunks give the long job enough batches left for the short one to be queued meanwhile.
+    with running_scheduler(manager, fair_queue=FairChunkQueue(pace=10.0), max_chunk_seconds=10) as running:
         yield running
 
 

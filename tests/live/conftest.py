@@ -82,7 +82,7 @@ def short_speech(speech_wav, speech_text):
 
 @pytest.fixture(scope="session")
 def live_models():
-    manager = ModelManager(engine_config(preload=("tiny.en",), cpu_threads=2))
+    manager = ModelManager(engine_config(preload=("tiny.en",), cpu_threads=2, parallel_batches=False))
     manager.preload()
     yield manager
     manager.close()

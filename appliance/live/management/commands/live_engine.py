@@ -30,7 +30,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        manager = ModelManager(engine_config())
+        # Every live stream's window goes into one batch per step: one worker with every thread.
+        manager = ModelManager(engine_config(parallel_batches=False))
         follower = None
         if optional_apps.module_exists("appliance.panel.worker_hooks"):
             # The panel's model settings (preload set, budgets, idle TTL) reach this process too.
