@@ -2,7 +2,7 @@
 (see the table in docs/architecture.md); a bad value stops the process at start."""
 from pathlib import Path
 
-from appliance import optional_apps
+from appliance import optional_apps, worker_command
 from appliance.data_dir import ensure_dir, read_or_create_secret
 from appliance.database_url import parse_database_url, sqlite_database
 from appliance.env import env_bool, env_choice, env_int, env_list, env_path, env_secret, env_str
@@ -211,7 +211,7 @@ DEFAULT_MODEL = env_str("APPLIANCE_DEFAULT_MODEL", "tiny.en")
 # of each model. "faster-whisper": bare faster-whisper's pipeline, one job at a time in a prefork
 # child (kept selectable as the reference the benchmarks compare against).
 ENGINE_PIPELINE = env_choice("APPLIANCE_ENGINE_PIPELINE", "dynamic", ("dynamic", "faster-whisper"))
-WORKER_CONCURRENCY = env_int("APPLIANCE_WORKER_CONCURRENCY", 4, minimum=1, maximum=64)
+WORKER_CONCURRENCY = env_int("APPLIANCE_WORKER_CONCURRENCY", worker_command.DEFAULT_CONCURRENCY, minimum=1, maximum=64)
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,9 @@ The process execs Celery, so its pid is the worker's (systemd and `make run` sig
 import os
 import sys
 
+# Jobs a threads-pool worker runs, and pools, at once (APPLIANCE_WORKER_CONCURRENCY).
+DEFAULT_CONCURRENCY = 4
+
 
 def pool_arguments(pipeline, concurrency):
     if pipeline == "dynamic":

@@ -13,8 +13,9 @@ VAD_PARAMETER_NAMES = tuple(item.name for item in fields(VadOptions))
 MAX_BATCH_SIZE = 64
 MAX_BEAM_SIZE = 16
 # "faster-whisper": its BatchedInferencePipeline, every chunk padded to 30 s (the reference).
-# "dynamic": batches padded to their longest chunk, pipelined (dynamic_runner; pooled_scheduler
-# across jobs). Both decode the same VAD chunks with the same model and beam.
+# "dynamic": VAD chunks of up to 20 s, each padded to its own length bucket, batched by bucket
+# and pipelined (dynamic_batching, dynamic_runner; pooled_scheduler across jobs). Both decode
+# Silero VAD's speech with the same model and beam.
 PIPELINES = ("faster-whisper", "dynamic")
 
 

@@ -150,7 +150,7 @@ def choose_threads(cores=None, device="cpu"):
     matrices are too small for OpenMP to keep more cores busy, most of all while it generates
     token by token. Measured on 2 cores, the pooled queue and the 5.3-minute recording of the
     engine-fast benchmark with tiny.en and base (int8): one worker of 2 threads used 1.1 cores on
-    average; two workers of one thread took 45-55 % less wall time and 10-20 % fewer CPU seconds,
+    average; two workers of one thread took 41-54 % less wall time and 10-22 % fewer CPU seconds,
     for the same words (docs/benchmarks.md, "Faster engine"). Only batches that run side by side
     gain (the pooled scheduler, the dynamic runner); the plain faster-whisper pipeline runs one
     batch at a time and keeps every core in one worker (sequential_threads). From 4 cores two or

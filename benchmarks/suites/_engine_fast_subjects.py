@@ -8,8 +8,9 @@ the CPU seconds of the process in that time, and each file's text.
 
 - bare: faster-whisper's BatchedInferencePipeline, file after file, as a worker with one job
   at a time runs it;
-- fast: the appliance's PooledScheduler (dynamic time axis, pooling, pipelining), every file
-  submitted at once, as the worker's threads would;
+- fast: the appliance's PooledScheduler (dynamic time axis, pooling, pipelining), fed as the
+  jobs worker feeds it: `--concurrency` threads (the worker's APPLIANCE_WORKER_CONCURRENCY) each
+  take the next file of the queue and block in scheduler.transcribe() until it is done;
 - whispers2t: WhisperS2T's CTranslate2 backend, all files in one transcribe_with_vad() call
   (needs the `peers` extra).
 """
@@ -17,6 +18,9 @@ import argparse
 import json
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+
+from appliance.worker_command import DEFAULT_CONCURRENCY
 
 
 def _timed(transcribe_all):
@@ -45,8 +49,9 @@ def run_fast(arguments):
     options = TranscriptionOptions(model=arguments.model, batch_size=arguments.batch_size, beam_size=arguments.beam_size)
 
     def transcribe_all():
-        futures = [scheduler.submit(path, options) for path in arguments.audio]
-        return [future.result().text for future in futures]
+        with ThreadPoolExecutor(arguments.concurrency, thread_name_prefix="job") as job_threads:
+            return [result.text for result in job_threads.map(lambda path: scheduler.transcribe(path, options),
+                                                              arguments.audio)]
 
     figures = _timed(transcribe_all)
     scheduler.close()
@@ -108,6 +113,8 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--batch-size", type=int, required=True)
     parser.add_argument("--beam-size", type=int, required=True)
+    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
+                        help="fast: jobs in the scheduler at once, as a worker of this concurrency holds them")
     arguments = parser.parse_args(argv)
     print(json.dumps(SUBJECTS[arguments.subject](arguments)))
     return 0

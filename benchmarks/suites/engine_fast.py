@@ -11,6 +11,7 @@ import statistics
 from appliance.engine.accuracy import normalize_text, word_error_rate
 from appliance.engine.memory_release import threaded_worker_environment
 from appliance.engine.pipelined_decoding import choose_threads
+from appliance.worker_command import DEFAULT_CONCURRENCY
 from benchmarks.abtest import alternate, compare
 from benchmarks.machine import usable_cores
 from benchmarks.process import run_python_subject
@@ -91,6 +92,8 @@ def files_subject(subject, files, settings, data_dir, environment=None):
                       "--compute-type", settings["compute_type"], "--threads", str(settings["threads"]),
                       "--workers", str(settings["workers"]), "--batch-size", str(settings["batch_size"]),
                       "--beam-size", str(settings["beam_size"])]
+        if subject == "fast":
+            arguments += ["--concurrency", str(settings["concurrency"])]
         figures, measured = run_python_subject(arguments, SUBJECT_TIMEOUT_SECONDS, subject, environment)
         audio_seconds = sum(wav_seconds(path) for path, _ in files)
         return {
@@ -161,7 +164,8 @@ def run(options):
                 # fast_threads / fast_workers try other splits.
                 fast_threads, fast_workers = choose_threads(settings["threads"] * settings["workers"], device)
                 fast_settings = {**settings, "threads": options.number("fast_threads", fast_threads),
-                                 "workers": options.number("fast_workers", fast_workers)}
+                                 "workers": options.number("fast_workers", fast_workers),
+                                 "concurrency": options.number("concurrency", DEFAULT_CONCURRENCY)}
                 worker_environment = threaded_worker_environment(usable_cores())
                 subjects = {"fast": files_subject("fast", files, fast_settings, directory / "data", worker_environment),
                             opponent: files_subject(opponent, files, settings, directory / "data")}
@@ -190,6 +194,7 @@ def run(options):
         }],
         "settings": {"models": ",".join(models), "device": device, "pairs": pairs,
                      "fast_threads": fast_settings["threads"], "fast_workers": fast_settings["workers"],
+                     "fast_concurrency": fast_settings["concurrency"],
                      "long_recording_seconds": audio["long"], "queue_files": len(scenarios["queue"]),
                      "queue_seconds": audio["queue"], "whispers2t": "installed" if len(peers) > 1 else "not installed",
                      **{key: value for key, value in settings.items() if key != "model"}},
@@ -199,8 +204,9 @@ def run(options):
             "each A/B pair, steadier than ratios of medians on a shared machine.",
             "CPU-s ratio = bare CPU seconds / fast CPU seconds for the same audio: what the machine pays, "
             "less sensitive than wall time to other processes on a shared machine.",
-            "bare runs the queue file after file (a worker with one job at a time); fast submits every file "
-            "to one PooledScheduler at once (a worker whose threads share it).",
+            "bare runs the queue file after file (a worker with one job at a time); fast runs it as the jobs "
+            "worker does: its threads (APPLIANCE_WORKER_CONCURRENCY, 4) each take the next file and share one "
+            "PooledScheduler, so up to 4 files are pooled at a time.",
             "Both use the same cores: bare as one CTranslate2 worker with a thread per core (its batches "
             "run one after the other), fast as a jobs worker splits them (EngineConfig.thread_split: one-thread "
             "workers below 4 cores) with glibc's malloc arenas capped at one per core (MALLOC_ARENA_MAX, as "

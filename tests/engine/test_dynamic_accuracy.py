@@ -2,9 +2,10 @@
 
 Bare = faster-whisper's own BatchedInferencePipeline.transcribe() on the same loaded model,
 batch size and beam. Six espeak-ng voices and rates, about 160 s and 550 words in all, so
-0.5 points of WER are under three words. Measured on this machine (tiny.en int8): 84 word
-errors bare, 81 dynamic; per voice the differences go both ways by a few words, because chunk
-boundaries differ (on 2637 words of this and the benchmark's speech: bare 348, dynamic 320).
+0.5 points of WER are under three words. Measured on this machine (tiny.en int8, 20 s chunks
+with a 2 s margin): 90 word errors bare, 82 dynamic; per voice the differences go both ways by
+up to ten words, because chunk boundaries differ (docs/benchmarks.md, "Faster engine", has the
+benchmark's 2088 words: bare 254, dynamic 227).
 """
 import pytest
 from faster_whisper import BatchedInferencePipeline

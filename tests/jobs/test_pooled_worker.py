@@ -37,6 +37,17 @@ def test_a_short_upload_behind_a_long_one_finishes_first_in_the_same_worker_proc
     assert done_lines() == [1, 1, 1]
 
 
+def test_the_threads_worker_caps_malloc_arenas_at_one_per_core(worker_process):
+    from appliance.engine.pipelined_decoding import available_cores
+
+    worker = worker_process("arenas")
+    worker.wait_for_output("ready")
+
+    environment = dict(entry.split("=", 1) for entry in
+                       open(f"/proc/{worker.pid}/environ", "rb").read().decode().split("\0") if "=" in entry)
+    assert environment["MALLOC_ARENA_MAX"] == str(available_cores())
+
+
 def test_a_second_delivery_inside_the_same_worker_process_is_a_duplicate_while_the_first_runs(upload, speech_wav):
     job = _queued(upload, speech_wav)
 
