@@ -16,6 +16,8 @@ local_lxc_require_host() {
     [ "$(id -u)" -eq 0 ] || local_lxc_die "run as root (LXC containers need it)"
     local missing=()
     command -v lxc-create >/dev/null || missing+=(lxc)
+    # The debian template comes apart from lxc, as a recommendation that a minimal install skips.
+    [ -e /usr/share/lxc/templates/lxc-debian ] || missing+=(lxc-templates)
     command -v debootstrap >/dev/null || missing+=(debootstrap)
     command -v zstd >/dev/null || missing+=(zstd)
     command -v rsync >/dev/null || missing+=(rsync)
@@ -68,6 +70,10 @@ local_lxc_prepare_rootfs() {
     local rootfs=$1
     # With the host's network namespace, ifupdown must not run DHCP on the host's interface.
     printf 'auto lo\niface lo inet loopback\n' >"$rootfs/etc/network/interfaces"
+    # Debian 12's lxc-templates still writes the security suite as "bookworm/updates", its name
+    # before bullseye; apt then fails on the missing Release file.
+    [ -f "$rootfs/etc/apt/sources.list" ] \
+        && sed -i -E 's#^(deb(-src)? [^ ]*debian-security/?) ([a-z]+)/updates#\1 \3-security#' "$rootfs/etc/apt/sources.list"
     install -m 0644 /etc/ssl/certs/ca-certificates.crt "$rootfs/$LOCAL_LXC_CA_FILE"
     [ -f /etc/pip.conf ] && install -m 0644 /etc/pip.conf "$rootfs/$LOCAL_LXC_PIP_CONF"
     echo "made by lxc/local-lxc.sh on $(hostname) $(date -u +%FT%TZ)" >"$rootfs/$LOCAL_LXC_MARKER"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test of the appliance in a real local LXC container (`make e2e`). Needs root and a
-# Debian host; installs lxc, debootstrap, zstd and rsync when missing.
+# Debian host; installs lxc, its templates, debootstrap, zstd and rsync when missing.
 #
 #  1. snapshots this checkout's working tree (uncommitted changes too) into a temporary bare
 #     repository tagged v1.0.0 - the checkout's own git state is never touched
