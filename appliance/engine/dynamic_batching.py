@@ -107,7 +107,7 @@ def detect_language(whisper, work, margin_seconds=DEFAULT_MARGIN_SECONDS):
     features = dynamic_batch_features(whisper.feature_extractor, [work], margin_seconds)
     encoded = whisper.encode(features)
     language_token, probability = whisper.model.detect_language(encoded)[0][0]
-    if whisper.model.device == "cpu":  # a GPU batch encodes all its chunks at once anyway
+    if _encodes_in_slices(whisper):  # where batches take kept encodings (a GPU encodes a batch at once)
         work.encoding = np.array(encoded)[0]
     return language_token[2:-2], float(probability)  # "<|de|>" -> "de"
 
@@ -227,10 +227,14 @@ def _forward(whisper, features, works, decoding):
     # A fresh pipeline per call: its only state is the last word time of the previous batch,
     # which means nothing once batches mix chunks out of order or from several files. On a GPU
     # the whole batch is encoded at once (the GPU wants large batches; its memory is budgeted).
-    model = whisper if whisper.model.device == "cuda" else SlicedEncoder(whisper, [work.encoding for work in works])
+    model = SlicedEncoder(whisper, [work.encoding for work in works]) if _encodes_in_slices(whisper) else whisper
     pipeline = BatchedInferencePipeline(model)
     return pipeline.forward(features, decoding.tokenizer, [work.chunk.metadata() for work in works],
                             decoding.whisper_options)
+
+
+def _encodes_in_slices(whisper):
+    return whisper.model.device != "cuda"
 
 
 def _log_probability(output):

@@ -157,9 +157,9 @@ def choose_threads(cores=None, device="cpu"):
     four workers of a few threads each, as CTranslate2 advises for throughput (not measured
     here). On a GPU the intra threads only do host-side work.
     """
-    cores = available_cores() if cores is None else max(1, cores)
     if device == "cuda":
-        return min(4, cores), 1
+        return sequential_threads(cores, device)
+    cores = available_cores() if cores is None else max(1, cores)
     if cores < 4:
         return 1, cores
     inter = 2 if cores < 8 else 4

@@ -10,7 +10,7 @@ import statistics
 
 from appliance.engine.accuracy import normalize_text, word_error_rate
 from appliance.engine.memory_release import threaded_worker_environment
-from appliance.engine.pipelined_decoding import choose_threads
+from appliance.engine.config import EngineConfig
 from appliance.worker_command import DEFAULT_CONCURRENCY
 from benchmarks.abtest import alternate, compare
 from benchmarks.machine import usable_cores
@@ -162,7 +162,8 @@ def run(options):
                 # The fast side runs as a jobs worker does: the same cores split into one-thread
                 # CTranslate2 workers (EngineConfig.thread_split), one malloc arena per core.
                 # fast_threads / fast_workers try other splits.
-                fast_threads, fast_workers = choose_threads(settings["threads"] * settings["workers"], device)
+                fast_threads, fast_workers = EngineConfig(
+                    cpu_cores=settings["threads"] * settings["workers"], parallel_batches=True).thread_split(device)
                 fast_settings = {**settings, "threads": options.number("fast_threads", fast_threads),
                                  "workers": options.number("fast_workers", fast_workers),
                                  "concurrency": options.number("concurrency", DEFAULT_CONCURRENCY)}
