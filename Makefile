@@ -21,7 +21,7 @@ test-system-deps:
 
 ## Runs the appliance locally on embedded defaults (Redis, SQLite, one worker) at http://127.0.0.1:8000
 run: system-deps $(STAMP)
-	$(BIN)/python -m appliance.run
+	$(BIN)/python -m appliance.plumbing.run
 
 ## Runs the whole test suite with real Redis, Celery, ffmpeg and faster-whisper (tiny.en pack)
 test: test-system-deps $(STAMP)

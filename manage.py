@@ -8,7 +8,7 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appliance.settings")
     from django.core.management import execute_from_command_line
 
-    from appliance.env import EnvError
+    from appliance.plumbing.env import EnvError
 
     try:
         execute_from_command_line(sys.argv)

@@ -1,5 +1,5 @@
-"""daphne entry point: Django for HTTP (with static files when no nginx is in front) and the
-WebSocket routes of every app that has a routing module."""
+"""daphne entry point: Django for HTTP (with static files when no nginx is in front) and every
+WebSocket route, listed here."""
 import os
 
 from django.core.asgi import get_asgi_application
@@ -12,22 +12,21 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
+from django.urls import path  # noqa: E402
 
-from appliance import optional_apps  # noqa: E402
-from appliance.asgi_limits import RequestSizeLimit  # noqa: E402
+from appliance.jobs.consumers import JobProgressConsumer  # noqa: E402
+from appliance.live.consumers import LiveConsumer  # noqa: E402
+from appliance.plumbing.asgi_limits import RequestSizeLimit  # noqa: E402
 
-
-def websocket_urlpatterns():
-    patterns = []
-    for module in optional_apps.present_modules(optional_apps.WEBSOCKET_ROUTING_MODULES):
-        patterns.extend(module.websocket_urlpatterns)
-    return patterns
-
+websocket_urlpatterns = [
+    path("ws/jobs/", JobProgressConsumer.as_asgi()),
+    path("ws/live/", LiveConsumer.as_asgi()),
+]
 
 application = ProtocolTypeRouter(
     {
         # On an appliance nginx answers /static/ itself; under `make run` daphne serves them.
         "http": RequestSizeLimit(ASGIStaticFilesHandler(django_application)),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns()))),
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -1,12 +1,12 @@
-"""The one settings module. Every knob comes from the environment through appliance.env
+"""The one settings module. Every knob comes from the environment through appliance.plumbing.env
 (see the table in docs/architecture.md); a bad value stops the process at start."""
 from pathlib import Path
 
-from appliance import optional_apps, worker_command
-from appliance.data_dir import ensure_dir, read_or_create_secret
-from appliance.database_url import parse_database_url, sqlite_database
-from appliance.env import env_bool, env_choice, env_int, env_list, env_path, env_secret, env_str
-from appliance.redis_urls import celery_broker_url, embedded_redis_url
+from appliance import worker_command
+from appliance.plumbing.data_dir import ensure_dir, read_or_create_secret
+from appliance.plumbing.database_url import parse_database_url, sqlite_database
+from appliance.plumbing.env import env_bool, env_choice, env_int, env_list, env_path, env_secret, env_str
+from appliance.plumbing.redis_urls import celery_broker_url, embedded_redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,8 +67,12 @@ INSTALLED_APPS = [
     "appliance",
     "appliance.accounts",
     "appliance.jobs",
+    "appliance.tokens",
+    "appliance.live",
+    "appliance.panel",
     "webui",
-    *optional_apps.present_apps(),
+    "updater.web",
+    "benchmarks.web",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Bearer API tokens set request.user before the login-required check runs.
-    *optional_apps.present_middleware(["appliance.tokens.middleware.ApiTokenMiddleware"]),
+    "appliance.tokens.middleware.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "appliance.accounts.middleware.LoginRequiredEverywhereMiddleware",
@@ -102,9 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "webui.context_processors.navigation",
-                *optional_apps.present_context_processors(
-                    ["appliance.panel.context_processors.tls_expiry_warning"]
-                ),
+                "appliance.panel.context_processors.tls_expiry_warning",
             ],
         },
     },
@@ -197,7 +199,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TRACK_STARTED = False
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = optional_apps.merged_beat_schedule({})
+# Every periodic task, listed here (not discovered): the orphan sweep and the update check.
+CELERY_BEAT_SCHEDULE = {
+    "jobs-requeue-orphans": {"task": "jobs.requeue_orphans", "schedule": 60.0},
+    "updater-periodic-check": {"task": "updater.web.tasks.periodic_check", "schedule": 600.0},
+}
 
 # The worker's ModelManager (appliance.jobs.engine_runtime): which models stay loaded.
 ENGINE_PRELOAD = env_list("APPLIANCE_PRELOAD_MODELS", ["tiny.en"])
@@ -206,7 +212,7 @@ ENGINE_COMPUTE_TYPE = env_str("APPLIANCE_COMPUTE_TYPE", "auto")
 ENGINE_CPU_THREADS = env_int("APPLIANCE_CPU_THREADS", 0, minimum=0, maximum=1024)
 ENGINE_IDLE_TTL_SECONDS = env_int("APPLIANCE_MODEL_IDLE_TTL_SECONDS", 900, minimum=0)
 DEFAULT_MODEL = env_str("APPLIANCE_DEFAULT_MODEL", "tiny.en")
-# "dynamic": jobs share batches padded to their chunks' own length (appliance.engine.pooled_scheduler),
+# "dynamic": jobs share batches padded to their chunks' own length (appliance.engine.files.pooled_scheduler),
 # with a threads-pool worker running WORKER_CONCURRENCY jobs at once in one process and one copy
 # of each model. "faster-whisper": bare faster-whisper's pipeline, one job at a time in a prefork
 # child (kept selectable as the reference the benchmarks compare against).

@@ -38,8 +38,8 @@ def main(argv=None):
     from django.conf import settings
 
     if settings.ENGINE_PIPELINE == "dynamic":
-        from appliance.engine.memory_release import threaded_worker_environment
-        from appliance.engine.pipelined_decoding import available_cores
+        from appliance.engine.models.memory_release import threaded_worker_environment
+        from appliance.engine.files.pipelined_decoding import available_cores
 
         for name, value in threaded_worker_environment(available_cores()).items():
             os.environ.setdefault(name, value)  # an admin's own setting wins

@@ -10,7 +10,7 @@ import socket
 import threading
 import time
 
-from appliance.redis_client import get_redis
+from appliance.plumbing.redis_client import get_redis
 
 KEY_PREFIX = "appliance:worker-heartbeat:"
 INTERVAL_SECONDS = 10

@@ -9,7 +9,7 @@ Command line::
 
 From Python (a Celery task, the panel)::
 
-    from benchmarks.runner import run_suite
+    from benchmarks.suite_runner import run_suite
     from benchmarks.report import to_markdown
     result = run_suite("engine", SuiteOptions(quick=True))
 
@@ -21,7 +21,7 @@ Add a module ``benchmarks/suites/<name>.py``; it is discovered by importing ever
     NAME = "engine"                      # what --suite takes
     DESCRIPTION = "One line shown by `python -m benchmarks list`."
 
-    def run(options):                    # options: benchmarks.options.SuiteOptions
+    def run(options):                    # options: benchmarks.suite_options.SuiteOptions
         ...
         return {"summary": {...}, "checks": [...], "tables": [...], "settings": {...}, "notes": [...]}
 

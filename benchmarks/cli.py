@@ -3,10 +3,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .options import DEFAULT_WORK_DIR, SuiteOptions
+from benchmarks.suite_options import DEFAULT_WORK_DIR, SuiteOptions
 from .registry import SuiteError, discover_suites
 from .report import to_json, to_markdown
-from .runner import run_suite
+from benchmarks.suite_runner import run_suite
 
 
 # What `run` measures when no suite is named: the suites that need nothing but this machine

@@ -47,7 +47,7 @@ from pathlib import Path
 
 import pytest
 
-from appliance.embedded_redis import EmbeddedRedis
+from appliance.plumbing.embedded_redis import EmbeddedRedis
 from servers import process_environment
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent

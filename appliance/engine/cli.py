@@ -3,12 +3,12 @@ import argparse
 import json
 import sys
 
-from .config import COMPUTE_TYPES, DEVICES, EngineConfig
-from .errors import EngineError
-from .exports import EXPORT_FORMATS, export_result
-from .importer import delete_model, import_model
-from .options import PIPELINES, TranscriptionOptions
-from .sources import list_models, resolve_model, verify_model
+from appliance.engine.config import COMPUTE_TYPES, DEVICES, EngineConfig
+from appliance.engine.errors import EngineError
+from appliance.engine.files.exports import EXPORT_FORMATS, export_result
+from appliance.engine.models.importer import delete_model, import_model
+from appliance.engine.transcription_options import PIPELINES, TranscriptionOptions
+from appliance.engine.models.sources import list_models, resolve_model, verify_model
 
 EXIT_ERROR = 2
 EXIT_VERIFY_FAILED = 1
@@ -83,8 +83,8 @@ def _config(arguments):
 
 
 def _transcribe(arguments, config, stdout, stderr):
-    from .manager import ModelManager
-    from .pipeline import transcribe
+    from appliance.engine.models.manager import ModelManager
+    from appliance.engine.files.pipeline import transcribe
 
     options = TranscriptionOptions(
         model=arguments.model, language=arguments.language, task=arguments.task,

@@ -3,7 +3,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import InvalidOptionsError
+from appliance.engine.errors import InvalidOptionsError
 
 DEVICES = ("auto", "cpu", "cuda")
 COMPUTE_TYPES = (
@@ -56,7 +56,7 @@ class EngineConfig:
     @classmethod
     def from_env(cls, environ=None, **overrides):
         """The settings the environment decides (docs/architecture.md); the rest from overrides."""
-        from appliance.env import env_bool, env_int, env_path
+        from appliance.plumbing.env import env_bool, env_int, env_path
 
         environ = os.environ if environ is None else environ
         values = {
@@ -74,7 +74,7 @@ class EngineConfig:
 
     def thread_split(self, device=None):
         """(cpu_threads, num_workers) a model gets on `device` (default: this config's, resolved)."""
-        from .pipelined_decoding import available_cores, choose_threads, sequential_threads
+        from appliance.engine.files.pipelined_decoding import available_cores, choose_threads, sequential_threads
 
         device = resolve_device(self.device) if device is None else device
         cores = self.cpu_cores or available_cores()

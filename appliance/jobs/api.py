@@ -13,7 +13,7 @@ from appliance.accounts.permissions import visible_jobs
 from appliance.jobs import services
 from appliance.jobs.audio_response import ranged_file_response
 from appliance.jobs.models import Status, Transcription
-from appliance.jobs.options import InvalidJobOptions, options_of, parse_job_options
+from appliance.jobs.request_options import InvalidJobOptions, options_of, parse_job_options
 from appliance.jobs.serializers import job_detail, job_summary, refused_file
 
 PAGE_SIZE, MAX_PAGE_SIZE = 50, 200

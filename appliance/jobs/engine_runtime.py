@@ -87,7 +87,7 @@ def stop_worker_runtime():
     if heartbeat is not None:
         heartbeat.stop()
     if _state["manager"] is not None:
-        from appliance.engine.pooled_scheduler import close_shared_scheduler
+        from appliance.engine.files.pooled_scheduler import close_shared_scheduler
 
         # Celery stops here after its running tasks ended (warm shutdown): nothing is pooled now.
         close_shared_scheduler(_state["manager"])

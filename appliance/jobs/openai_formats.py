@@ -3,8 +3,8 @@ import math
 
 from django.http import HttpResponse, JsonResponse
 
-from appliance.engine.exports import CONTENT_TYPES, export_result, verbose_json
-from appliance.engine.results import TranscriptionResult
+from appliance.engine.files.exports import CONTENT_TYPES, export_result, verbose_json
+from appliance.engine.files.results import TranscriptionResult
 
 MODEL_OWNER = "whisper-appliance"
 

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from appliance.engine import LANGUAGE_NAMES
 from appliance.jobs.engine_runtime import available_models
-from appliance.jobs.options import InvalidJobOptions, parse_job_options
+from appliance.jobs.request_options import InvalidJobOptions, parse_job_options
 
 OPENAI_DEFAULT_MODEL = "whisper-1"
 RESPONSE_FORMATS = ("json", "text", "srt", "vtt", "verbose_json")
@@ -33,7 +33,7 @@ class OpenAIRequestError(Exception):
 @dataclass
 class OpenAIRequest:
     response_format: str
-    options: object  # appliance.jobs.options.JobOptions (model, task, language, ...)
+    options: object  # appliance.jobs.request_options.JobOptions (model, task, language, ...)
 
 
 def installed_models():

@@ -18,7 +18,7 @@ from appliance.engine import EngineError, TranscriptionCancelled
 from appliance.jobs.engine_runtime import get_model_manager
 from appliance.jobs.models import Status, Transcription
 from appliance.jobs.monitor import JobMonitor
-from appliance.jobs.options import options_of
+from appliance.jobs.request_options import options_of
 from appliance.jobs.progress import publish_job
 from appliance.worker_heartbeat import worker_identity
 

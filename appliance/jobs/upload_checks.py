@@ -8,7 +8,7 @@ is one the worker would refuse too, only later.
 import av
 
 from appliance.engine import CorruptAudioError
-from appliance.engine.audio import TRUNCATION_TOLERANCE_FRACTION, TRUNCATION_TOLERANCE_SECONDS, format_duration
+from appliance.engine.files.audio import TRUNCATION_TOLERANCE_FRACTION, TRUNCATION_TOLERANCE_SECONDS, format_duration
 
 
 def stored_seconds(path):

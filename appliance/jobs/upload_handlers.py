@@ -2,7 +2,7 @@
 
 Runs before TemporaryFileUploadHandler (which keeps every file on disk, never whole in memory).
 SkipFile drops only the oversized file and its partial temp file; the other files of the same
-request go on. The request as a whole is bounded earlier by appliance.asgi_limits.
+request go on. The request as a whole is bounded earlier by appliance.plumbing.asgi_limits.
 """
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile

@@ -11,10 +11,10 @@ import time
 from channels.db import database_sync_to_async
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from appliance.engine.live_decoder import SAMPLE_RATE
-from appliance.engine.live_engine import LiveEngineError, LiveOptions
-from appliance.engine.local_agreement import join_words
-from appliance.engine.streaming import StreamError
+from appliance.engine.live.window_decoder import SAMPLE_RATE
+from appliance.engine.live.live_engine import LiveEngineError, LiveOptions
+from appliance.engine.live.local_agreement import join_words
+from appliance.engine.live.streaming import StreamError
 from appliance.live.metrics import REPORT_SECONDS, engine_identity, forget_engine, report_engine
 from appliance.live.protocol import ENGINE_CHANNEL, error_event
 from appliance.live.services import save_live_session

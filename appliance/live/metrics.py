@@ -8,7 +8,7 @@ import os
 import socket
 import time
 
-from appliance.redis_client import get_redis
+from appliance.plumbing.redis_client import get_redis
 
 KEY_PREFIX = "appliance:live-engine:"
 REPORT_SECONDS = 2

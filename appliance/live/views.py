@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.shortcuts import render
 
-from appliance.engine.options import LANGUAGE_CODES
+from appliance.engine.transcription_options import LANGUAGE_CODES
 from appliance.jobs.engine_runtime import available_models
 
 

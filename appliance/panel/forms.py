@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from appliance.accounts.models import Role
-from appliance.engine.catalog import MODEL_NAME_PATTERN
+from appliance.engine.models.catalog import MODEL_NAME_PATTERN
 from appliance.panel import services, tls
 
 DEVICE_LABELS = {"auto": "auto (a GPU when there is one, else the CPU)", "cpu": "CPU"}

@@ -19,13 +19,13 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
-from appliance.engine import packs
-from appliance.engine.catalog import catalog_entry, check_model_name
+from appliance.engine.models import packs
+from appliance.engine.models.catalog import catalog_entry, check_model_name
 from appliance.engine.errors import EngineError, ModelImportError, ModelNotAvailableError
-from appliance.engine.importer import delete_model as engine_delete_model
-from appliance.engine.importer import import_model
-from appliance.engine.modelfiles import models_root
-from appliance.engine.sources import resolve_model
+from appliance.engine.models.importer import delete_model as engine_delete_model
+from appliance.engine.models.importer import import_model
+from appliance.engine.models.modelfiles import models_root
+from appliance.engine.models.sources import resolve_model
 from appliance.panel import audit, broadcast
 from appliance.panel.models import ApplianceSettings, ModelOperation
 from appliance.panel.services import model_statuses

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import transaction
 
 from appliance.engine.config import resolve_compute_type
-from appliance.engine.memory import default_budget_mb, estimate_model_mb
-from appliance.engine.sources import list_models
+from appliance.engine.models.memory import default_budget_mb, estimate_model_mb
+from appliance.engine.models.sources import list_models
 from appliance.panel import audit, broadcast, certificates
 from appliance.panel.models import ApplianceSettings
 

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from appliance import worker_heartbeat
 from appliance.panel import broadcast, devices
-from appliance.redis_client import get_redis
+from appliance.plumbing.redis_client import get_redis
 
 # kombu's Redis transport keeps a queue in a list named after it, plus one list per priority
 # step ("celery\x06\x163", ...) when priorities are used.

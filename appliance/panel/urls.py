@@ -1,6 +1,5 @@
 from django.urls import path
 
-from appliance import optional_apps
 from appliance.panel import views
 
 app_name = "panel"
@@ -25,11 +24,6 @@ urlpatterns = [
     path("users/<int:pk>/password", views.user_password, name="user-password"),
     path("system/", views.system_page, name="system"),
     path("audit/", views.audit_page, name="audit"),
+    path("tokens/", views.tokens_page, name="tokens"),
+    path("tokens/<int:pk>/revoke", views.token_revoke, name="token-revoke"),
 ]
-
-# API tokens are their own optional app; without it the panel simply has no tokens page.
-if optional_apps.module_exists("appliance.tokens"):
-    urlpatterns += [
-        path("tokens/", views.tokens_page, name="tokens"),
-        path("tokens/<int:pk>/revoke", views.token_revoke, name="token-revoke"),
-    ]

@@ -31,14 +31,14 @@ def _timed(transcribe_all):
 
 
 def _model_path(arguments):
-    from appliance.engine.sources import resolve_model
+    from appliance.engine.models.sources import resolve_model
 
     return str(resolve_model(arguments.model, arguments.data_dir).path)
 
 
 def run_fast(arguments):
     from appliance.engine import EngineConfig, ModelManager, TranscriptionOptions
-    from appliance.engine.pooled_scheduler import PooledScheduler
+    from appliance.engine.files.pooled_scheduler import PooledScheduler
 
     manager = ModelManager(EngineConfig(
         data_dir=arguments.data_dir, device=arguments.device, compute_type=arguments.compute_type,

@@ -39,7 +39,7 @@ def run_engine(arguments):
 def run_bare(arguments):
     from faster_whisper import BatchedInferencePipeline, WhisperModel, decode_audio
 
-    from appliance.engine.sources import resolve_model
+    from appliance.engine.models.sources import resolve_model
 
     path = resolve_model(arguments.model, arguments.data_dir).path
     started = time.perf_counter()

@@ -9,7 +9,7 @@ import importlib.util
 import statistics
 
 from appliance.engine.accuracy import normalize_text, word_error_rate
-from appliance.engine.memory_release import threaded_worker_environment
+from appliance.engine.models.memory_release import threaded_worker_environment
 from appliance.engine.config import EngineConfig
 from appliance.worker_command import DEFAULT_CONCURRENCY
 from benchmarks.abtest import alternate, compare

@@ -37,7 +37,7 @@ class Appliance:
     """The appliance under test, started like `make run` in its own data dir."""
 
     def __init__(self, data_dir, settings, log):
-        from appliance.run import Supervisor
+        from appliance.plumbing.run import Supervisor
 
         self.password = secrets.token_urlsafe(12)
         data_dir.mkdir(parents=True, exist_ok=True)

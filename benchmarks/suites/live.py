@@ -20,7 +20,7 @@ import numpy as np
 
 from appliance.engine import EngineConfig, ModelManager
 from appliance.engine.accuracy import normalize_text, word_error_rate
-from appliance.engine.live_engine import LiveEngine, LiveOptions
+from appliance.engine.live.live_engine import LiveEngine, LiveOptions
 from benchmarks.machine import usable_cores
 from benchmarks.suites.engine import cached_reference_speech
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psutil
 
-from appliance.embedded_redis import EmbeddedRedis
+from appliance.plumbing.embedded_redis import EmbeddedRedis
 from appliance.panel import broadcast
 from benchmarks.process import free_port
 

@@ -1,6 +1,6 @@
 """Benchmark runs: start one, run it (from the Celery task), compare it with the run before.
 
-The suites run through benchmarks.runner.run_suite, the same code as `python -m benchmarks run`.
+The suites run through benchmarks.suite_runner.run_suite, the same code as `python -m benchmarks run`.
 """
 import logging
 import shutil
@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from benchmarks.machine import describe_machine
-from benchmarks.options import SuiteOptions
+from benchmarks.suite_options import SuiteOptions
 from benchmarks.registry import discover_suites
 from benchmarks.report import to_json, to_markdown
-from benchmarks.runner import run_suite
+from benchmarks.suite_runner import run_suite
 from benchmarks.web import targets
 from benchmarks.web.models import REFERENCE_AUDIO_LABEL, BenchmarkRun
 

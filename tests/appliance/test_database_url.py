@@ -1,7 +1,7 @@
 import pytest
 
-from appliance.database_url import parse_database_url
-from appliance.env import EnvError
+from appliance.plumbing.database_url import parse_database_url
+from appliance.plumbing.env import EnvError
 
 
 def test_a_postgres_url_becomes_a_postgresql_database():

@@ -1,6 +1,6 @@
 import pytest
 
-from appliance.env import EnvError, env_bool, env_int, env_list, env_secret
+from appliance.plumbing.env import EnvError, env_bool, env_int, env_list, env_secret
 
 
 @pytest.mark.parametrize("word, value", [("true", True), ("YES", True), ("1", True), ("false", False), ("no", False), ("0", False)])

@@ -16,7 +16,7 @@ def test_health_is_green_with_database_redis_and_a_worker_and_names_the_loaded_m
 @pytest.mark.django_db
 def test_health_is_503_without_a_worker_and_says_why(client):
     from appliance import worker_heartbeat
-    from appliance.redis_client import get_redis
+    from appliance.plumbing.redis_client import get_redis
 
     # Workers killed by earlier tests leave their heartbeat until its TTL runs out.
     for key in get_redis().scan_iter(match=worker_heartbeat.KEY_PREFIX + "*"):

@@ -1,4 +1,4 @@
-"""`python -m appliance.run` (what `make run` calls) on a fresh data dir: everything comes up,
+"""`python -m appliance.plumbing.run` (what `make run` calls) on a fresh data dir: everything comes up,
 /healthz turns green, the admin login is printed, and Ctrl-C stops every child."""
 import os
 import re
@@ -30,7 +30,7 @@ def wait_for_line(process, pattern, lines, timeout_seconds=180):
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:
-            raise AssertionError("appliance.run exited early:\n" + "".join(lines[-40:]))
+            raise AssertionError("appliance.plumbing.run exited early:\n" + "".join(lines[-40:]))
         lines.append(line)
         match = re.search(pattern, line)
         if match:
@@ -44,7 +44,7 @@ def test_make_run_starts_everything_and_ctrl_c_stops_every_child():
     env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DATABASE_URL")}
     env.update(APPLIANCE_DATA_DIR=str(data_dir), PORT=str(port))
     process = subprocess.Popen(
-        [sys.executable, "-m", "appliance.run"], cwd=settings.BASE_DIR, env=env,
+        [sys.executable, "-m", "appliance.plumbing.run"], cwd=settings.BASE_DIR, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     lines = []

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from benchmarks.options import SuiteOptions
-from benchmarks.runner import run_suite
+from benchmarks.suite_options import SuiteOptions
+from benchmarks.suite_runner import run_suite
 
 pytestmark = pytest.mark.slow
 

@@ -3,10 +3,10 @@ pair): only the shape of the result is checked here, never the figures (no timin
 import json
 
 from benchmarks.cli import main
-from benchmarks.options import SuiteOptions
+from benchmarks.suite_options import SuiteOptions
 from benchmarks.registry import discover_suites
 from benchmarks.report import to_markdown
-from benchmarks.runner import run_suite
+from benchmarks.suite_runner import run_suite
 
 
 def test_suites_are_discovered_from_their_modules():

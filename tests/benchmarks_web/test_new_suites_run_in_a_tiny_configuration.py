@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from benchmarks.options import SuiteOptions
+from benchmarks.suite_options import SuiteOptions
 from benchmarks.report import to_markdown
-from benchmarks.runner import run_suite
+from benchmarks.suite_runner import run_suite
 
 
 def _quiet(tmp_path, **params):

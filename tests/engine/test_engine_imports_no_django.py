@@ -6,9 +6,9 @@ REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 CHECK = """
 import importlib, pkgutil, sys
 import appliance.engine as engine
-for module in pkgutil.iter_modules(engine.__path__):
-    if module.name != "__main__":
-        importlib.import_module(f"appliance.engine.{module.name}")
+for module in pkgutil.walk_packages(engine.__path__, "appliance.engine."):
+    if not module.name.endswith("__main__"):
+        importlib.import_module(module.name)
 for name in engine.__all__:
     getattr(engine, name)
 print(sorted(name for name in sys.modules if name == "django" or name.startswith("django.")))

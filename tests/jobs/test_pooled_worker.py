@@ -38,7 +38,7 @@ def test_a_short_upload_behind_a_long_one_finishes_first_in_the_same_worker_proc
 
 
 def test_the_threads_worker_caps_malloc_arenas_at_one_per_core(worker_process):
-    from appliance.engine.pipelined_decoding import available_cores
+    from appliance.engine.files.pipelined_decoding import available_cores
 
     worker = worker_process("arenas")
     worker.wait_for_output("ready")

@@ -32,7 +32,7 @@ import pytest
 from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
 
 from appliance.engine import ModelManager
-from appliance.engine.live_engine import LiveEngine
+from appliance.engine.live.live_engine import LiveEngine
 from appliance.jobs.engine_runtime import engine_config
 from appliance.live.engine_process import LiveEngineServer
 from appliance.live.metrics import engine_running, forget_engine

@@ -1,6 +1,6 @@
 """A saved live session has segments like an uploaded file: cut at sentence ends and pauses."""
-from appliance.engine.live_result import segments_from_words
-from appliance.engine.local_agreement import Word
+from appliance.engine.live.live_result import segments_from_words
+from appliance.engine.live.local_agreement import Word
 
 
 def test_segments_end_at_sentence_ends_and_long_pauses_and_keep_word_timings():

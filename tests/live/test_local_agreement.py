@@ -1,5 +1,5 @@
 """LocalAgreement-2: commit what two consecutive hypotheses agree on, and nothing else."""
-from appliance.engine.local_agreement import LocalAgreement, Word, join_words
+from appliance.engine.live.local_agreement import LocalAgreement, Word, join_words
 
 
 def words(text, start=0.0, step=0.5):

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from appliance.engine.ring_buffer import AudioRingBuffer, RingBufferOverflow
+from appliance.engine.live.ring_buffer import AudioRingBuffer, RingBufferOverflow
 
 
 def test_it_returns_appended_audio_in_order_across_the_wrap_around():

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from appliance.engine.accuracy import word_error_rate
-from appliance.engine.live_decoder import WindowDecoder
-from appliance.engine.local_agreement import join_words
-from appliance.engine.streaming import BadFrameError, StreamingSession, StreamTooFastError
+from appliance.engine.live.window_decoder import WindowDecoder
+from appliance.engine.live.local_agreement import join_words
+from appliance.engine.live.streaming import BadFrameError, StreamingSession, StreamTooFastError
 
 
 class FakeClock:

@@ -2,7 +2,7 @@
 import numpy as np
 from faster_whisper.vad import get_vad_model
 
-from appliance.engine.live_vad import CHUNK_SAMPLES, StreamingVoiceDetector
+from appliance.engine.live.streaming_vad import CHUNK_SAMPLES, StreamingVoiceDetector
 
 
 def samples(speech):

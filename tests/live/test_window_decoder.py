@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from appliance.engine.accuracy import normalize_text, word_error_rate
-from appliance.engine.live_decoder import WindowDecoder, WindowRequest, _without_loop
-from appliance.engine.local_agreement import Word, join_words
+from appliance.engine.live.window_decoder import WindowDecoder, WindowRequest, _without_loop
+from appliance.engine.live.local_agreement import Word, join_words
 
 
 @pytest.fixture(scope="module")

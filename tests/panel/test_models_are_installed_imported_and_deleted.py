@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from appliance.engine.modelfiles import models_root
+from appliance.engine.models.modelfiles import models_root
 from appliance.panel.models import AuditLogEntry
 
 
@@ -85,7 +85,7 @@ def test_the_split_base_pack_is_installed_into_the_data_dir(admin_client, finish
 
 @pytest.mark.django_db
 def test_a_preloaded_model_cannot_be_deleted(admin_client, engine_settings_form, tiny_model_archive):
-    from appliance.engine.importer import import_model
+    from appliance.engine.models.importer import import_model
 
     import_model(settings.DATA_DIR, "kept-tiny", tiny_model_archive)
     admin_client.post(reverse("panel:models"), engine_settings_form(preload=("kept-tiny",)))

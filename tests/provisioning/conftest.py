@@ -30,7 +30,7 @@ TEMPLATES = {
         "whisper-appliance-beat.service", "whisper-appliance-live.service", "whisper-appliance-updater.service",
         "whisper-appliance-updater.timer", "redis.conf",
     ],
-    "app": ["appliance.env", "updater.json"],
+    "app": ["appliance.plumbing.env", "updater.json"],
     "tls": [
         "whisper-appliance.conf", "whisper-appliance-nginx-reload.path", "whisper-appliance-nginx-reload.service",
         "whisper-appliance-self-signed-certificate",

@@ -1,6 +1,6 @@
-"""appliance.env is read by the real settings helpers (appliance/env.py) without complaint, and its
+"""appliance.plumbing.env is read by the real settings helpers (appliance/plumbing/env.py) without complaint, and its
 TLS settings meet the reload path unit that nginx's side of the contract watches."""
-from appliance.env import env_bool, env_list, env_path, env_str
+from appliance.plumbing.env import env_bool, env_list, env_path, env_str
 
 
 def read_env_file(path):
@@ -13,7 +13,7 @@ def read_env_file(path):
 
 
 def test_the_settings_helpers_accept_every_value(rendered):
-    environ = read_env_file(rendered / "appliance.env")
+    environ = read_env_file(rendered / "appliance.plumbing.env")
     assert env_bool("APPLIANCE_BEHIND_TLS_PROXY", False, environ=environ) is True
     assert str(env_path("APPLIANCE_DATA_DIR", "./data", environ=environ)) == "/var/lib/whisper-appliance"
     assert str(env_path("APPLIANCE_TLS_DIR", "x", environ=environ)) == "/etc/whisper-appliance/tls"
@@ -23,7 +23,7 @@ def test_the_settings_helpers_accept_every_value(rendered):
 
 
 def test_the_panels_reload_command_touches_the_file_the_path_unit_watches(rendered, read_unit):
-    environ = read_env_file(rendered / "appliance.env")
+    environ = read_env_file(rendered / "appliance.plumbing.env")
     watched = read_unit(rendered / "whisper-appliance-nginx-reload.path")["PathChanged"][0]
     assert environ["APPLIANCE_TLS_RELOAD_COMMAND"] == f"touch {watched}"
     assert watched.startswith(environ["APPLIANCE_TLS_DIR"] + "/")

@@ -18,7 +18,7 @@ def test_each_unit_starts_its_contract_command_from_the_current_release(rendered
     settings = read_unit(rendered / unit)
     assert settings["ExecStart"] == [command]
     assert settings["WorkingDirectory"] == ["/opt/whisper-appliance/current"]
-    assert settings["EnvironmentFile"] == ["/etc/whisper-appliance/appliance.env"]
+    assert settings["EnvironmentFile"] == ["/etc/whisper-appliance/appliance.plumbing.env"]
 
 
 def test_the_target_wants_every_process_and_the_local_redis(rendered, read_unit):

@@ -8,7 +8,7 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.urls import path
 
-from appliance.jobs.routing import websocket_urlpatterns
+from appliance.asgi import websocket_urlpatterns
 from appliance.tokens.models import ApiToken
 from appliance.tokens.services import revoke
 from appliance.tokens.websocket import BEARER_SUBPROTOCOL, TokenAuthMiddleware, user_for_token

@@ -1,4 +1,4 @@
-"""The periodic update check from Celery beat (beat_schedule.py ticks every 10 minutes; this task
+"""The periodic update check from Celery beat (CELERY_BEAT_SCHEDULE in settings ticks every 10 minutes; this task
 decides whether the appliance's randomised slot has come)."""
 
 import logging

@@ -9,7 +9,7 @@ from appliance.jobs import services
 from appliance.jobs.api import filtered_jobs, visible_job
 from appliance.jobs.engine_runtime import available_models
 from appliance.jobs.models import Status
-from appliance.jobs.options import InvalidJobOptions, options_of, parse_job_options
+from appliance.jobs.request_options import InvalidJobOptions, options_of, parse_job_options
 
 JOBS_PER_PAGE = 50
 

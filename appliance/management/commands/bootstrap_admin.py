@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from appliance.accounts.models import Role
-from appliance.data_dir import write_private_file
-from appliance.env import env_secret
+from appliance.plumbing.data_dir import write_private_file
+from appliance.plumbing.env import env_secret
 
 USERNAME = "admin"
 

@@ -8,10 +8,9 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from appliance import optional_apps
 from appliance.engine import ModelManager
 from appliance.engine.errors import EngineError
-from appliance.engine.live_engine import LiveEngine
+from appliance.engine.live.live_engine import LiveEngine
 from appliance.jobs.engine_runtime import engine_config
 from appliance.live.engine_process import LiveEngineServer
 
@@ -32,12 +31,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # Every live stream's window goes into one batch per step: one worker with every thread.
         manager = ModelManager(engine_config(parallel_batches=False))
-        follower = None
-        if optional_apps.module_exists("appliance.panel.worker_hooks"):
-            # The panel's model settings (preload set, budgets, idle TTL) reach this process too.
-            from appliance.panel.worker_hooks import follow_engine_settings
+        # The panel's model settings (preload set, budgets, idle TTL) reach this process too.
+        from appliance.panel.worker_hooks import follow_engine_settings
 
-            follower = follow_engine_settings(manager, role="live")
+        follower = follow_engine_settings(manager, role="live")
         try:
             manager.preload()
         except EngineError:

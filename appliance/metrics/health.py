@@ -1,0 +1,61 @@
+"""GET /healthz: 200 only when the database, Redis and at least one worker are well.
+
+make run, systemd and the updater wait on it, so it must answer quickly and never need login.
+"""
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from appliance import worker_heartbeat
+from appliance.plumbing.redis_client import get_redis
+
+
+def _check(probe):
+    try:
+        return {"ok": True, **(probe() or {})}
+    except Exception as error:  # Any failure is a health answer, not a 500.
+        return {"ok": False, "error": f"{type(error).__name__}: {error}"}
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"vendor": connection.vendor}
+
+
+def _redis():
+    get_redis().ping()
+
+
+def _workers():
+    workers = worker_heartbeat.live_workers()
+    if not workers:
+        raise RuntimeError("no worker heartbeat in the last 30 seconds")
+    return {"count": len(workers), "workers": [worker["worker"] for worker in workers]}
+
+
+def _loaded_models(workers_check):
+    if not workers_check["ok"]:
+        return []
+    names = set()
+    for worker in worker_heartbeat.live_workers():
+        names.update(model["name"] if isinstance(model, dict) else model for model in worker.get("models", []))
+    return sorted(names)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": _check(_database), "redis": _check(_redis)}
+    checks["worker"] = _check(_workers) if checks["redis"]["ok"] else {"ok": False, "error": "Redis is down"}
+    healthy = all(check["ok"] for check in checks.values())
+    body = {"status": "ok" if healthy else "unhealthy", **checks, "loaded_models": _loaded_models(checks["worker"])}
+    response = JsonResponse(body, status=200 if healthy else 503)
+    # An unhealthy answer is information for the caller (make run polls it while starting),
+    # not a server error worth a log line each time.
+    response._has_been_logged = True
+    return response

@@ -1,0 +1,94 @@
+"""Strict typed readers for APPLIANCE_* environment variables.
+
+A typo in an appliance.plumbing.env file must stop the process at start with a message naming the
+variable, never silently fall back to a default (a "flase" DEBUG would otherwise leak tracebacks).
+"""
+import os
+from pathlib import Path
+
+TRUE_WORDS = {"true", "1", "yes"}
+FALSE_WORDS = {"false", "0", "no"}
+
+
+class EnvError(ValueError):
+    """A variable holds a value that cannot be used; the message says which and why."""
+
+
+def _raw(name, environ):
+    environ = os.environ if environ is None else environ
+    value = environ.get(name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def env_str(name, default="", environ=None):
+    value = _raw(name, environ)
+    return default if value is None else value
+
+
+def env_bool(name, default, environ=None):
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    word = value.lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise EnvError(f"{name}={value!r} is not a boolean: use true/false, yes/no or 1/0")
+
+
+def env_int(name, default, minimum=None, maximum=None, environ=None):
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise EnvError(f"{name}={value!r} is not a whole number") from None
+    if minimum is not None and number < minimum:
+        raise EnvError(f"{name}={number} is below the minimum {minimum}")
+    if maximum is not None and number > maximum:
+        raise EnvError(f"{name}={number} is above the maximum {maximum}")
+    return number
+
+
+def env_choice(name, default, choices, environ=None):
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    if value not in choices:
+        raise EnvError(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def env_list(name, default=(), environ=None):
+    value = _raw(name, environ)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_path(name, default, environ=None):
+    value = _raw(name, environ)
+    return Path(default if value is None else value).expanduser().resolve()
+
+
+def env_secret(name, default=None, environ=None):
+    """NAME wins; NAME_FILE names a file holding the secret (Docker/systemd credentials style)."""
+    value = _raw(name, environ)
+    file_name = _raw(f"{name}_FILE", environ)
+    if value is not None and file_name is not None:
+        raise EnvError(f"set either {name} or {name}_FILE, not both")
+    if value is not None:
+        return value
+    if file_name is None:
+        return default
+    try:
+        secret = Path(file_name).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise EnvError(f"{name}_FILE={file_name!r} cannot be read: {error.strerror}") from None
+    if not secret:
+        raise EnvError(f"{name}_FILE={file_name!r} is empty")
+    return secret
