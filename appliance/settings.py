@@ -2,7 +2,7 @@
 (see the table in docs/architecture.md); a bad value stops the process at start."""
 from pathlib import Path
 
-from appliance import worker_command
+from appliance.runtime import worker_command
 from appliance.plumbing.data_dir import ensure_dir, read_or_create_secret
 from appliance.plumbing.database_url import parse_database_url, sqlite_database
 from appliance.plumbing.env import env_bool, env_choice, env_int, env_list, env_path, env_secret, env_str
@@ -13,9 +13,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = ensure_dir(env_path("APPLIANCE_DATA_DIR", BASE_DIR / "data"))
 MEDIA_ROOT = ensure_dir(DATA_DIR / "media")
 MODELS_DIR = ensure_dir(DATA_DIR / "models")
-BACKUPS_DIR = ensure_dir(DATA_DIR / "backups")
 TLS_DIR = env_path("APPLIANCE_TLS_DIR", DATA_DIR / "tls")
 TLS_RELOAD_COMMAND = env_str("APPLIANCE_TLS_RELOAD_COMMAND", "")
+# The appliance: a root systemd path unit watches this file and answers in <file>.status.
+TLS_RELOAD_REQUEST_FILE = env_str("APPLIANCE_TLS_RELOAD_REQUEST_FILE", "")
 RELEASE_ROOT = env_str("APPLIANCE_RELEASE_ROOT", "") or None
 
 DEBUG = env_bool("APPLIANCE_DEBUG", False)
@@ -46,7 +47,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 REDIS_URL = env_str("REDIS_URL", "") or embedded_redis_url(DATA_DIR)
-EMBEDDED_REDIS = not env_str("REDIS_URL", "")
 
 MAX_UPLOAD_MB = env_int("APPLIANCE_MAX_UPLOAD_MB", 2048, minimum=1, maximum=1024 * 1024)
 MAX_AUDIO_SECONDS = env_int("APPLIANCE_MAX_AUDIO_SECONDS", 14400, minimum=1, maximum=7 * 24 * 3600)
@@ -93,7 +93,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "appliance.urls"
 ASGI_APPLICATION = "appliance.asgi.application"
-WSGI_APPLICATION = None
 
 TEMPLATES = [
     {
@@ -158,7 +157,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Collected static files are public and served by nginx (another user): world-readable,
@@ -205,7 +203,7 @@ CELERY_BEAT_SCHEDULE = {
     "updater-periodic-check": {"task": "updater.web.tasks.periodic_check", "schedule": 600.0},
 }
 
-# The worker's ModelManager (appliance.jobs.engine_runtime): which models stay loaded.
+# The worker's ModelManager (appliance.runtime.manager): which models stay loaded.
 ENGINE_PRELOAD = env_list("APPLIANCE_PRELOAD_MODELS", ["tiny.en"])
 ENGINE_DEVICE = env_str("APPLIANCE_DEVICE", "auto")
 ENGINE_COMPUTE_TYPE = env_str("APPLIANCE_COMPUTE_TYPE", "auto")

@@ -49,7 +49,7 @@ check() {  # check NAME COMMAND...: a failed check is recorded, the run goes on
     if output=$("$@" 2>&1); then record PASS "$name" "$(tail -n 1 <<<"$output")"; else record FAIL "$name" "$(tail -n 3 <<<"$output" | tr '\n' ' ')"; fi
 }
 inside() { local_lxc_attach "$NAME" "$@"; }
-# A management command of the running release (the app role's helper: as whisper, with appliance.plumbing.env).
+# A management command of the running release (the app role's helper: as whisper, with appliance.env).
 manage() {
     local container=$1; shift
     local_lxc_attach "$container" whisper-appliance-manage "$@"
@@ -64,9 +64,9 @@ wait_healthy() {  # wait_healthy SECONDS: /healthz 200 through nginx
 }
 updater_check_sees() {
     local output
-    # As root like the updater's unit, with appliance.plumbing.env read the way systemd reads it.
+    # As root like the updater's unit, with appliance.env read the way systemd reads it.
     output=$(inside sh -c 'while IFS= read -r line; do case "$line" in ""|"#"*) continue ;; esac
-        export "${line%%=*}=${line#*=}"; done </etc/whisper-appliance/appliance.plumbing.env
+        export "${line%%=*}=${line#*=}"; done </etc/whisper-appliance/appliance.env
         cd /opt/whisper-appliance/current && .venv/bin/python -m updater check' 2>&1) || true
     echo "$output"
     grep -q "$1" <<<"$output"

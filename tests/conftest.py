@@ -14,7 +14,7 @@ celery_worker    (function) A real Celery worker consuming from redis in a threa
                  process (celery.contrib.testing.worker.start_worker, solo pool). Use with
                  @pytest.mark.django_db(transaction=True): the worker thread only sees committed rows.
                  Yields the WorkController; models stay loaded across tests (one ModelManager per process).
-worker_process   (function) Factory starting a real worker subprocess (`python -m appliance.worker_command`)
+worker_process   (function) Factory starting a real worker subprocess (`python -m appliance.runtime.worker_command`)
                  on this run's Redis and test database: worker_process(name="a", queues="celery",
                  pipeline="dynamic" (threads pool) | "faster-whisper" (one prefork child)) returns
                  a WorkerProcess with .pid, .pool_pids(), .task_pids() (the pids that run tasks),
@@ -191,7 +191,7 @@ class WorkerProcess:
         self.log = open(log_path, "wb")
         # The appliance's own worker command: its pool follows APPLIANCE_ENGINE_PIPELINE in env.
         command = [
-            sys.executable, "-m", "appliance.worker_command", "--loglevel", "INFO",
+            sys.executable, "-m", "appliance.runtime.worker_command", "--loglevel", "INFO",
             "--hostname", f"{name}@%h", "--queues", queues, "--without-gossip", "--without-mingle",
         ]  # fmt: skip
         self.process = subprocess.Popen(

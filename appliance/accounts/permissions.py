@@ -21,10 +21,6 @@ def admin_required(view):
     return login_required(checked)
 
 
-def can_see_job(user, job):
-    return is_admin(user) or (user.is_authenticated and job.owner_id == user.pk)
-
-
 def visible_jobs(user, queryset):
     """The jobs a user may list: all for admins, their own for staff."""
     if is_admin(user):

@@ -38,7 +38,8 @@ def build_parser():
     run.add_argument("--hotwords")
     run.add_argument("--device", choices=DEVICES, default="auto")
     run.add_argument("--compute-type", choices=COMPUTE_TYPES, default="auto")
-    run.add_argument("--threads", type=int, default=0, help="CPU threads (0: CTranslate2's default)")
+    run.add_argument("--threads", type=int, default=0,
+                     help="CPU threads in all (0: every usable core), split as a jobs worker splits them")
     run.add_argument("--output", help="write the transcript to this file instead of stdout")
     run.add_argument("--progress", action="store_true", help="show progress on stderr")
     run.add_argument("--timings", action="store_true", help="print timings to stderr")
@@ -78,13 +79,20 @@ def _config(arguments):
     if arguments.allow_hub_download:
         overrides["allow_hub_download"] = True
     if arguments.command == "transcribe":
-        overrides.update(device=arguments.device, compute_type=arguments.compute_type, cpu_threads=arguments.threads)
+        # The same engine as a jobs worker: the dynamic pipeline runs batches side by side on
+        # one-thread CTranslate2 workers (EngineConfig.thread_split), the others on one worker.
+        overrides.update(device=arguments.device, compute_type=arguments.compute_type, cpu_cores=arguments.threads,
+                         parallel_batches=_runs_pooled(arguments))
     return EngineConfig.from_env(**overrides)
 
 
+def _runs_pooled(arguments):
+    return not arguments.sequential and arguments.pipeline == "dynamic"
+
+
 def _transcribe(arguments, config, stdout, stderr):
+    from appliance.engine.files.pooled_scheduler import close_shared_scheduler, transcribe_pooled
     from appliance.engine.models.manager import ModelManager
-    from appliance.engine.files.pipeline import transcribe
 
     options = TranscriptionOptions(
         model=arguments.model, language=arguments.language, task=arguments.task,
@@ -97,7 +105,13 @@ def _transcribe(arguments, config, stdout, stderr):
         print(f"\r{fraction * 100:5.1f} %", end="", file=stderr, flush=True)
 
     manager = ModelManager(config)
-    result = transcribe(manager, arguments.file, options, progress=show_progress if arguments.progress else None)
+    try:
+        # The job path's call: the pooled scheduler pipelines decoding, VAD, features and batches.
+        result = transcribe_pooled(manager, arguments.file, options,
+                                   progress=show_progress if arguments.progress else None)
+    finally:
+        close_shared_scheduler(manager)
+        manager.close()
     if arguments.progress:
         print(file=stderr)
     text = export_result(result, arguments.format)

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from appliance.engine import LANGUAGE_NAMES
-from appliance.jobs.engine_runtime import available_models
+from appliance.jobs.available_models import available_models
+from appliance.plumbing.env import FORM_TRUE_WORDS
 from appliance.jobs.request_options import InvalidJobOptions, parse_job_options
 
 OPENAI_DEFAULT_MODEL = "whisper-1"
 RESPONSE_FORMATS = ("json", "text", "srt", "vtt", "verbose_json")
 GRANULARITIES = ("segment", "word")
-TRUE_WORDS = ("1", "true", "on", "yes")
 # Listing the models reads every model's tokenizer from disk (~0.1 s); the list changes only
 # when an admin installs or deletes a model, so a few seconds of staleness are harmless.
 MODELS_CACHE_SECONDS = 10
@@ -117,7 +117,7 @@ def _granularities(data, response_format):
 
 def parse_openai_request(data, task):
     """data: request.POST. Returns an OpenAIRequest or raises OpenAIRequestError."""
-    if str(data.get("stream", "")).strip().lower() in TRUE_WORDS:
+    if str(data.get("stream", "")).strip().lower() in FORM_TRUE_WORDS:
         raise OpenAIRequestError("Streaming responses are not supported: leave stream unset.", param="stream")
     response_format = _choice(data, "response_format", RESPONSE_FORMATS, "json")
     granularities = _granularities(data, response_format)

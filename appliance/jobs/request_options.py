@@ -4,10 +4,9 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from appliance.engine import EngineError, TranscriptionOptions
-from appliance.jobs.engine_runtime import available_model_names
+from appliance.jobs.available_models import available_model_names
+from appliance.plumbing.env import FORM_FALSE_WORDS, FORM_TRUE_WORDS
 
-TRUE_WORDS = {"1", "true", "on", "yes"}
-FALSE_WORDS = {"0", "false", "off", "no", ""}
 
 
 class InvalidJobOptions(ValueError):
@@ -46,9 +45,9 @@ def _bool(data, name, default):
     if value is None:
         return default
     word = str(value).strip().lower()
-    if word in TRUE_WORDS:
+    if word in FORM_TRUE_WORDS:
         return True
-    if word in FALSE_WORDS:
+    if word in FORM_FALSE_WORDS or word == "":  # an unticked checkbox sends nothing
         return False
     raise InvalidJobOptions(f"{name} must be true or false, not {value!r}.")
 

@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from appliance.engine import EngineError, TranscriptionCancelled
-from appliance.jobs.engine_runtime import get_model_manager
+from appliance.runtime.manager import get_model_manager
 from appliance.jobs.models import Status, Transcription
 from appliance.jobs.monitor import JobMonitor
 from appliance.jobs.request_options import options_of
 from appliance.jobs.progress import publish_job
-from appliance.worker_heartbeat import worker_identity
+from appliance.runtime.presence import process_identity
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def claim(job_id):
             logger.warning("job %s: attempt %s in %s died, running it again", job.pk, job.attempts, job.worker)
         job.status = Status.RUNNING
         job.attempts += 1
-        job.worker = worker_identity()
+        job.worker = process_identity()
         job.started_at = job.heartbeat_at = timezone.now()
         job.progress = 0.0
         job.error_message = ""
@@ -144,7 +144,7 @@ def _finish_if_present(job, status, error=""):
         if current is None:
             logger.info("job %s was deleted while it ran", job.pk)
             return
-        if current["status"] != Status.RUNNING or current["worker"] != worker_identity():
+        if current["status"] != Status.RUNNING or current["worker"] != process_identity():
             # Another attempt took over (this one was presumed dead): its outcome counts.
             return
         _finish(job, status, error)

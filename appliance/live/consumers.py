@@ -1,7 +1,7 @@
 """ws/live/: relays one browser's live session between the client and the live engine process.
 
 Thin on purpose: it checks who is asking and that messages have the right shape, and forwards;
-audio, inference, limits and saving belong to the engine (appliance.live.engine_process).
+audio, inference, limits and saving belong to the engine (appliance.runtime.live_server).
 The origin check is the project's AllowedHostsOriginValidator around every WebSocket route."""
 import asyncio
 import json
@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from appliance.live.auth import accepted_subprotocol, authenticated_user
-from appliance.live.metrics import engine_running
+from appliance.runtime.presence import live_engine_running
 from appliance.live.protocol import ENGINE_CHANNEL, ProtocolError, error_event, parse_client_text
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -61,7 +61,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.session_id is not None or self.starting:
             await self.send_event(error_event("already_started", "This connection already has a live session."))
             return
-        if not await sync_to_async(engine_running, thread_sensitive=False)():
+        if not await sync_to_async(live_engine_running, thread_sensitive=False)():
             await self.send_event(
                 error_event("engine_unavailable", "The live engine is not running; ask an administrator.")
             )

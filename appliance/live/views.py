@@ -2,7 +2,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from appliance.engine.transcription_options import LANGUAGE_CODES
-from appliance.jobs.engine_runtime import available_models
+from appliance.jobs.available_models import available_models
 
 
 def index(request):

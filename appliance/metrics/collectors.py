@@ -23,33 +23,12 @@ from prometheus_client.registry import Collector
 from appliance.accounts.permissions import is_admin
 from appliance.jobs.models import Status, Transcription
 from appliance.metrics.totals import fold_finished_jobs, read_totals
-from appliance.worker_heartbeat import live_workers
+from appliance.runtime import presence
 
 PREFIX = "whisper_appliance"
 MIB = 2**20
 
 logger = logging.getLogger(__name__)
-
-
-def engine_reports():
-    """What each model-owning process last reported (the panel's engine-state hash), else the
-    bare worker heartbeats, which name the loaded models but not their memory."""
-    from appliance.panel.broadcast import read_reports
-
-    reports = read_reports(settings.REDIS_URL)
-    if reports:
-        return reports
-    return [
-        {"identity": worker["worker"], "role": "worker", "loaded": [{"name": name} for name in worker.get("models", [])]}
-        for worker in live_workers()
-    ]
-
-
-def live_session_count():
-    """Sessions open on every live engine."""
-    from appliance.live.metrics import live_session_count as count_sessions
-
-    return count_sessions()
 
 
 class ApplianceCollector(Collector):
@@ -106,7 +85,7 @@ class ApplianceCollector(Collector):
         queue_name = app.conf.task_default_queue
         depth.add_metric([queue_name], queue_depth((queue_name,)))
         yield depth
-        yield GaugeMetricFamily(f"{PREFIX}_workers", "Celery workers with a fresh heartbeat.", value=len(live_workers()))
+        yield GaugeMetricFamily(f"{PREFIX}_workers", "Celery workers with a fresh heartbeat.", value=len(presence.present("worker")))
 
     def engine_metrics(self):
         labels = ["model", "device", "process", "role"]
@@ -116,7 +95,7 @@ class ApplianceCollector(Collector):
         resident = GaugeMetricFamily(
             f"{PREFIX}_engine_resident_memory_bytes", "Resident memory of a model-owning process.", labels=["process", "role"]
         )
-        for report in engine_reports():
+        for report in presence.present():
             process, role = report.get("identity", ""), report.get("role", "")
             for model in report.get("loaded", []):
                 values = [model["name"], model.get("device", ""), process, role]
@@ -133,9 +112,9 @@ class ApplianceCollector(Collector):
         yield GaugeMetricFamily(
             f"{PREFIX}_live_sessions_limit", "Concurrent live sessions allowed.", value=settings.MAX_LIVE_SESSIONS
         )
-        count = live_session_count()
-        if count is not None:
-            yield GaugeMetricFamily(f"{PREFIX}_live_sessions", "Live transcription sessions open now.", value=count)
+        yield GaugeMetricFamily(
+            f"{PREFIX}_live_sessions", "Live transcription sessions open now.", value=presence.live_session_count()
+        )
 
 
 def register_collector(registry=REGISTRY):

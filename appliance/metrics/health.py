@@ -8,8 +8,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from appliance import worker_heartbeat
 from appliance.plumbing.redis_client import get_redis
+from appliance.runtime import presence
 
 
 def _check(probe):
@@ -31,19 +31,16 @@ def _redis():
 
 
 def _workers():
-    workers = worker_heartbeat.live_workers()
+    workers = presence.present("worker")
     if not workers:
-        raise RuntimeError("no worker heartbeat in the last 30 seconds")
-    return {"count": len(workers), "workers": [worker["worker"] for worker in workers]}
+        raise RuntimeError(f"no worker heartbeat in the last {presence.TTL_SECONDS} seconds")
+    return {"count": len(workers), "workers": [worker["identity"] for worker in workers]}
 
 
 def _loaded_models(workers_check):
     if not workers_check["ok"]:
         return []
-    names = set()
-    for worker in worker_heartbeat.live_workers():
-        names.update(model["name"] if isinstance(model, dict) else model for model in worker.get("models", []))
-    return sorted(names)
+    return presence.loaded_model_names(presence.present("worker"))
 
 
 @login_not_required

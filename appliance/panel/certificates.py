@@ -1,13 +1,20 @@
 """The certificate the appliance serves: install one (generated or uploaded), reload nginx.
 
 The web app never runs as root: it writes the files into APPLIANCE_TLS_DIR (a directory it
-owns) and then runs APPLIANCE_TLS_RELOAD_COMMAND, the one narrow privileged path provisioning
-allows (e.g. `sudo -n /usr/local/sbin/whisper-appliance-reload-nginx`, which tests the nginx
-configuration before reloading). If that command fails, the previous files are put back, so a
-bad upload can never leave nginx unable to start.
+owns) and then asks for a reload in one of two ways:
+- APPLIANCE_TLS_RELOAD_REQUEST_FILE (the appliance): it writes a fresh token into that file; a
+  root systemd path unit runs `nginx -t` and the reload and answers in `<file>.status` with the
+  token and "ok" or "failed" plus nginx's words. The panel waits for that answer, so it says
+  "reloaded" only once nginx really serves the new files.
+- APPLIANCE_TLS_RELOAD_COMMAND: a command run directly (e.g. `sudo -n ...`); its exit status is
+  the answer.
+If the reload fails (or no answer comes), the previous files are put back, so a bad upload can
+never leave nginx unable to start.
 """
+import secrets
 import shlex
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,13 +24,18 @@ from appliance.panel import audit, tls
 from appliance.panel.models import ApplianceSettings
 
 RELOAD_TIMEOUT_SECONDS = 60
+# systemd starts the path unit's service within a second; nginx -t and a reload take a few more.
+RELOAD_ANSWER_SECONDS = 30
+RELOAD_POLL_SECONDS = 0.2
 # Included by the nginx site that provisioning installs: the first in the port-80 server,
 # the second in the port-443 server. Written with every certificate so they always exist.
 REDIRECT_SNIPPET = "http-redirect.conf"
 HSTS_SNIPPET = "hsts.conf"
 HSTS_MAX_AGE_SECONDS = 31536000
-NOT_RELOADED = ("No web server is reloaded here (APPLIANCE_TLS_RELOAD_COMMAND is not set, as with `make run`): "
-                "the files are written, and a web server in front of the app must be reloaded by hand.")
+NOT_RELOADED = ("No web server is reloaded here (no APPLIANCE_TLS_RELOAD_REQUEST_FILE or APPLIANCE_TLS_RELOAD_COMMAND, "
+                "as with `make run`): the files are written, and a web server in front of the app must be "
+                "reloaded by hand.")
+RELOADED = "The web server checked its configuration, was reloaded and serves the new files."
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,15 @@ def reload_command():
     return getattr(settings, "TLS_RELOAD_COMMAND", "") or ""
 
 
+def reload_request_file():
+    path = getattr(settings, "TLS_RELOAD_REQUEST_FILE", "") or ""
+    return Path(path) if path else None
+
+
+def reload_status_file(request_file):
+    return request_file.with_name(request_file.name + ".status")
+
+
 def installed_certificate():
     """(info or None, problem): the certificate nginx serves; a damaged file is a problem, not a 500."""
     try:
@@ -66,7 +87,10 @@ def _mode(name):
 
 
 def run_reload():
-    """(reloaded, message); raises ReloadError when the configured command fails."""
+    """(reloaded, message); raises ReloadError when the reload failed or was never answered."""
+    request_file = reload_request_file()
+    if request_file is not None:
+        return request_reload(request_file)
     command = reload_command()
     if not command:
         return False, NOT_RELOADED
@@ -78,7 +102,42 @@ def run_reload():
     if completed.returncode != 0:
         output = (completed.stderr or completed.stdout or "").strip()[-800:]
         raise ReloadError(f"The reload command failed (exit {completed.returncode}): {output or 'no output'}.")
-    return True, "The web server was reloaded and serves the new files."
+    return True, RELOADED
+
+
+def request_reload(request_file, answer_seconds=None):
+    """Ask the root reload unit through `request_file` and wait for its answer to this request."""
+    token = secrets.token_hex(8)
+    status_file = reload_status_file(request_file)
+    try:
+        request_file.write_text(token + "\n")
+    except OSError as error:
+        raise ReloadError(f"The reload could not be requested ({error}).") from None
+    deadline = time.monotonic() + (RELOAD_ANSWER_SECONDS if answer_seconds is None else answer_seconds)
+    while time.monotonic() < deadline:
+        answer = _read_answer(status_file, token)
+        if answer is not None:
+            outcome, details = answer
+            if outcome == "ok":
+                return True, RELOADED
+            raise ReloadError(f"nginx refused the new files, so the old certificate stays: {details or outcome}.")
+        time.sleep(RELOAD_POLL_SECONDS)
+    raise ReloadError(
+        f"The reload was requested but no answer came within {RELOAD_ANSWER_SECONDS} s (is the systemd unit "
+        "whisper-appliance-nginx-reload.path enabled?); the previous files were put back."
+    )
+
+
+def _read_answer(status_file, token):
+    """("ok" | "failed", nginx's words) once the unit answered `token`, else None."""
+    try:
+        first, _, rest = status_file.read_text(errors="replace").partition("\n")
+    except OSError:
+        return None
+    answered, _, outcome = first.strip().partition(" ")
+    if answered != token:
+        return None  # an answer to an earlier request
+    return outcome.strip(), rest.strip()[-800:]
 
 
 def write_and_reload(files):

@@ -26,7 +26,9 @@ from appliance.engine.models.importer import delete_model as engine_delete_model
 from appliance.engine.models.importer import import_model
 from appliance.engine.models.modelfiles import models_root
 from appliance.engine.models.sources import resolve_model
-from appliance.panel import audit, broadcast
+from appliance.jobs.available_models import forget_available_models
+from appliance.panel import audit
+from appliance.runtime import presence
 from appliance.panel.models import ApplianceSettings, ModelOperation
 from appliance.panel.services import model_statuses
 
@@ -58,7 +60,7 @@ class CatalogRow:
 
 
 def catalog_rows(reports=None):
-    reports = reports if reports is not None else broadcast.read_reports(settings.REDIS_URL)
+    reports = reports if reports is not None else presence.present()
     preload = set(ApplianceSettings.current().preload_models)
     root = models_root(settings.DATA_DIR)
     rows = []
@@ -167,6 +169,7 @@ def run_operation(operation_id):
         operation.state, operation.process_id = ModelOperation.State.RUNNING, os.getpid()
         operation.save(update_fields=["state", "process_id", "updated_at"])
         path = _perform(operation, archive)
+        forget_available_models()  # the next upload may name the new model at once
         operation.state = ModelOperation.State.DONE
         operation.message = f"{operation.model_name} is installed in {path}."
     except EngineError as error:
@@ -227,7 +230,7 @@ def recent_operations(limit=10):
 def delete_model(actor, name, request=None, reports=None):
     """Delete a model from the data dir; refused while it is preloaded or loaded anywhere."""
     check_model_name(name)
-    reports = reports if reports is not None else broadcast.read_reports(settings.REDIS_URL)
+    reports = reports if reports is not None else presence.present()
     row = next((row for row in catalog_rows(reports) if row.name == name), None)
     if row is None:
         raise ModelOperationError(f"There is no model {name}.")
@@ -240,6 +243,8 @@ def delete_model(actor, name, request=None, reports=None):
         engine_delete_model(settings.DATA_DIR, name)
     except ModelNotAvailableError as error:
         raise ModelOperationError(str(error)) from None
+    finally:
+        forget_available_models()
     audit.record(actor, "models.delete", target=name, before=before, after=None,
                  summary=f"Model {name} deleted ({row.size_bytes // 2**20} MB freed)", request=request)
     return row

@@ -9,7 +9,7 @@ class ApplianceSettings(models.Model):
 
     Until an admin saves it the row does not exist and `current()` answers with the defaults
     from the environment (APPLIANCE_PRELOAD_MODELS, ...), so a fresh appliance behaves exactly
-    as its appliance.plumbing.env says. `revision` grows on every save; workers report the revision they
+    as its appliance.env says. `revision` grows on every save; workers report the revision they
     applied, which is how the page knows a change has arrived everywhere.
     """
 

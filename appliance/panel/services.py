@@ -13,7 +13,8 @@ from django.db import transaction
 from appliance.engine.config import resolve_compute_type
 from appliance.engine.models.memory import default_budget_mb, estimate_model_mb
 from appliance.engine.models.sources import list_models
-from appliance.panel import audit, broadcast, certificates
+from appliance.panel import audit, certificates
+from appliance.runtime import follower
 from appliance.panel.models import ApplianceSettings
 
 logger = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ def _save_revision(row, actor, action, before, request, summary):
 def publish_settings(row):
     """Announce saved settings; False (logged) when Redis cannot be reached right now."""
     try:
-        broadcast.publish(settings.REDIS_URL, row.engine_settings())
+        follower.publish(settings.REDIS_URL, row.engine_settings())
     except redis.RedisError as error:
         logger.warning("revision %s saved but not announced (Redis: %s); the panel re-sends it", row.revision, error)
         return False
@@ -187,7 +188,7 @@ def republish_if_stale():
     if row._state.adding:
         return True  # never saved: every follower falls back to the same defaults itself
     try:
-        desired = broadcast.read_desired(settings.REDIS_URL)
+        desired = follower.read_desired(settings.REDIS_URL)
     except redis.RedisError:
         return False
     if desired and desired.get("revision") == row.revision:

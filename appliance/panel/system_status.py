@@ -15,8 +15,8 @@ from pathlib import Path
 import psutil
 from django.conf import settings
 
-from appliance import worker_heartbeat
-from appliance.panel import broadcast, devices
+from appliance.panel import devices
+from appliance.runtime import presence
 from appliance.plumbing.redis_client import get_redis
 
 # kombu's Redis transport keeps a queue in a list named after it, plus one list per priority
@@ -119,22 +119,16 @@ def host_load():
 
 
 def workers():
-    """One row per worker process: the heartbeat says it is alive; the panel report says what
-    it has loaded, whether it is busy, and its memory."""
-    reports = {report["identity"]: report for report in broadcast.read_reports(settings.REDIS_URL)}
-    rows = []
-    for beat in worker_heartbeat.live_workers():
-        report = reports.pop(beat["worker"], None) or {}
-        rows.append(_worker_row(beat["worker"], "worker", beat.get("at"), report))
-    for identity, report in reports.items():  # live engines have no Celery heartbeat
-        rows.append(_worker_row(identity, report.get("role", "worker"), report.get("at"), report))
-    return rows
+    """One row per model-owning process (workers and live engines): what it has loaded, whether
+    it is busy, and its memory, from its presence record."""
+    return [_worker_row(record) for record in presence.present()]
 
 
-def _worker_row(identity, role, seen_at, report):
+def _worker_row(report):
+    seen_at = report.get("at")
     return {
-        "identity": identity,
-        "role": role,
+        "identity": report["identity"],
+        "role": report.get("role", "worker"),
         "seen_seconds_ago": round(time.time() - seen_at, 1) if seen_at else None,
         "busy": report.get("busy"),
         "loaded": [model["name"] for model in report.get("loaded", ())],

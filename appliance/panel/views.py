@@ -12,10 +12,11 @@ from appliance.accounts.middleware import wants_json
 from appliance.accounts.permissions import admin_required
 from appliance.engine.errors import EngineError
 from appliance.panel import (
-    broadcast, certificates, devices, forms, model_operations, services, system_status, tls, users,
+    certificates, devices, forms, model_operations, services, system_status, tls, users,
 )
 from appliance.panel.context_processors import tls_expiry_warning
 from appliance.panel.models import ApplianceSettings, AuditLogEntry, ModelOperation
+from appliance.runtime import presence
 
 
 SECTIONS = (("panel:models", "Models & memory"), ("panel:devices", "Devices"), ("panel:tls", "TLS"),
@@ -42,7 +43,7 @@ def index(request):
     info, problem = certificates.installed_certificate()
     return _render(request, "index.html", {
         "settings_row": ApplianceSettings.current(),
-        "reports": broadcast.read_reports(settings.REDIS_URL),
+        "reports": presence.present(),
         "certificate": info, "certificate_problem": problem,
     })
 
@@ -64,7 +65,7 @@ def models_page(request):
         return redirect("panel:models")
     if not services.republish_if_stale():
         messages.warning(request, "Redis cannot be reached: the workers get the saved settings once it is back.")
-    reports = broadcast.read_reports(settings.REDIS_URL)
+    reports = presence.present()
     row = ApplianceSettings.current()
     return _render(request, "models.html", {
         "form": form,
@@ -87,7 +88,7 @@ def model_state(request):
     HTML fragments the page was rendered with (one template, no second renderer in JS)."""
     services.republish_if_stale()
     row = ApplianceSettings.current()
-    reports = broadcast.read_reports(settings.REDIS_URL)
+    reports = presence.present()
     operations = model_operations.recent_operations()
     return JsonResponse({
         "revision": row.revision,

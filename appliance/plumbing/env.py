@@ -1,13 +1,17 @@
 """Strict typed readers for APPLIANCE_* environment variables.
 
-A typo in an appliance.plumbing.env file must stop the process at start with a message naming the
+A typo in an appliance.env file must stop the process at start with a message naming the
 variable, never silently fall back to a default (a "flase" DEBUG would otherwise leak tracebacks).
 """
 import os
 from pathlib import Path
 
-TRUE_WORDS = {"true", "1", "yes"}
-FALSE_WORDS = {"false", "0", "no"}
+# The one spelling of yes/no. The environment is strict; forms and API parameters also take the
+# "on"/"off" an HTML checkbox sends.
+TRUE_WORDS = frozenset({"true", "1", "yes"})
+FALSE_WORDS = frozenset({"false", "0", "no"})
+FORM_TRUE_WORDS = TRUE_WORDS | {"on"}
+FORM_FALSE_WORDS = FALSE_WORDS | {"off"}
 
 
 class EnvError(ValueError):

@@ -7,7 +7,6 @@ own process group so a worker's pool processes go too, and Redis last.
 
 Imports no Django itself: a broken settings value is reported by the first child that reads it.
 """
-import importlib.util
 import json
 import os
 import signal
@@ -29,13 +28,6 @@ STOP_TIMEOUT_SECONDS = 20
 
 def log(message):
     print(f"[run] {message}", file=sys.stderr, flush=True)
-
-
-def live_engine_installed():
-    try:
-        return importlib.util.find_spec("appliance.live.management.commands.live_engine") is not None
-    except ModuleNotFoundError:
-        return False
 
 
 class Supervisor:
@@ -93,13 +85,12 @@ class Supervisor:
         commands = {
             "web": self.python("-m", "daphne", "-b", HOST, "-p", str(self.port), "--proxy-headers",
                                "appliance.asgi:application"),
-            # Celery with the pool the engine pipeline needs (appliance.worker_command).
-            "worker": self.python("-m", "appliance.worker_command", "--loglevel", "INFO"),
+            # Celery with the pool the engine pipeline needs (appliance.runtime.worker_command).
+            "worker": self.python("-m", "appliance.runtime.worker_command", "--loglevel", "INFO"),
             "beat": self.python("-m", "celery", "-A", "appliance.celery", "beat", "--loglevel", "INFO",
                                 "--schedule", str(self.data_dir / "celerybeat-schedule")),
+            "live engine": self.python(str(REPOSITORY_ROOT / "manage.py"), "live_engine"),
         }  # fmt: skip
-        if live_engine_installed():
-            commands["live engine"] = self.python(str(REPOSITORY_ROOT / "manage.py"), "live_engine")
         return commands
 
     def start_services(self, names=None):

@@ -20,7 +20,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from appliance.worker_command import DEFAULT_CONCURRENCY
+from appliance.runtime.worker_command import DEFAULT_CONCURRENCY
 
 
 def _timed(transcribe_all):

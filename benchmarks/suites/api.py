@@ -46,7 +46,7 @@ print(Transcription.objects.order_by("id").values_list("public_id", flat=True).f
 
 
 def _manage(appliance, *arguments):
-    completed = subprocess.run([sys.executable, "manage.py", *arguments], cwd=REPOSITORY_ROOT, env=appliance.plumbing.env,
+    completed = subprocess.run([sys.executable, "manage.py", *arguments], cwd=REPOSITORY_ROOT, env=appliance.env,
                                check=True, capture_output=True, text=True)
     return completed.stdout.strip().splitlines()[-1]
 

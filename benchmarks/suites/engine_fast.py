@@ -11,7 +11,7 @@ import statistics
 from appliance.engine.accuracy import normalize_text, word_error_rate
 from appliance.engine.models.memory_release import threaded_worker_environment
 from appliance.engine.config import EngineConfig
-from appliance.worker_command import DEFAULT_CONCURRENCY
+from appliance.runtime.worker_command import DEFAULT_CONCURRENCY
 from benchmarks.abtest import alternate, compare
 from benchmarks.machine import usable_cores
 from benchmarks.process import run_python_subject
@@ -211,7 +211,7 @@ def run(options):
             "Both use the same cores: bare as one CTranslate2 worker with a thread per core (its batches "
             "run one after the other), fast as a jobs worker splits them (EngineConfig.thread_split: one-thread "
             "workers below 4 cores) with glibc's malloc arenas capped at one per core (MALLOC_ARENA_MAX, as "
-            "appliance.worker_command sets it).",
+            "appliance.runtime.worker_command sets it).",
             "WER = word errors over all files / words over all files, normalised (appliance.engine.accuracy).",
         ],
     }

@@ -21,7 +21,7 @@ from pathlib import Path
 import psutil
 
 from appliance.plumbing.embedded_redis import EmbeddedRedis
-from appliance.panel import broadcast
+from appliance.runtime import presence
 from benchmarks.process import free_port
 
 NAME = "panel"
@@ -133,7 +133,7 @@ class Appliance:
         return psutil.Process(self.web.pid).memory_info().rss / MB
 
     def reports(self):
-        return broadcast.read_reports(self.redis.url)
+        return presence.present(redis_url=self.redis.url)
 
     def __exit__(self, *exc_info):
         for process, log in reversed(self.processes):

@@ -15,17 +15,17 @@ def test_health_is_green_with_database_redis_and_a_worker_and_names_the_loaded_m
 
 @pytest.mark.django_db
 def test_health_is_503_without_a_worker_and_says_why(client):
-    from appliance import worker_heartbeat
+    from appliance.runtime import presence
     from appliance.plumbing.redis_client import get_redis
 
     # Workers killed by earlier tests leave their heartbeat until its TTL runs out.
-    for key in get_redis().scan_iter(match=worker_heartbeat.KEY_PREFIX + "*"):
+    for key in get_redis().scan_iter(match=presence.KEY_PREFIX + "*"):
         get_redis().delete(key)
 
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json()["worker"] == {"ok": False, "error": "RuntimeError: no worker heartbeat in the last 30 seconds"}
+    assert response.json()["worker"] == {"ok": False, "error": f"RuntimeError: no worker heartbeat in the last {presence.TTL_SECONDS} seconds"}
     assert response.json()["database"]["ok"] and response.json()["redis"]["ok"]
 
 

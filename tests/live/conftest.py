@@ -33,9 +33,9 @@ from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
 
 from appliance.engine import ModelManager
 from appliance.engine.live.live_engine import LiveEngine
-from appliance.jobs.engine_runtime import engine_config
-from appliance.live.engine_process import LiveEngineServer
-from appliance.live.metrics import engine_running, forget_engine
+from appliance.runtime.live_server import LiveEngineServer
+from appliance.runtime.manager import engine_config
+from appliance.runtime.presence import Presence, live_engine_running
 from benchmarks.speech import ENGLISH_SENTENCES, synthesize
 from servers import process_environment, running_daphne
 
@@ -105,13 +105,13 @@ class RunningEngine:
         self._stop = None
         self._started = threading.Event()
         self._thread = threading.Thread(target=self._run, name="live-engine", daemon=True)
-        self.identity = f"test-engine-{id(self)}"
+        self.presence = Presence("live", identity=f"test-engine-{id(self)}")
 
     def start(self):
         self._thread.start()
         self._started.wait(30)
         deadline = time.monotonic() + 30
-        while not engine_running():
+        while not live_engine_running():
             if time.monotonic() > deadline:
                 raise AssertionError("the live engine never announced itself")
             time.sleep(0.05)
@@ -122,7 +122,8 @@ class RunningEngine:
         layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
         self._stop = asyncio.Event()
         self._started.set()
-        server = LiveEngineServer(self.engine, layer, default_model="tiny.en", identity=self.identity)
+        self.presence.start()
+        server = LiveEngineServer(self.engine, layer, self.presence, default_model="tiny.en")
         try:
             self._loop.run_until_complete(server.run(self._stop))
             self._loop.run_until_complete(layer.close_pools())
@@ -141,7 +142,7 @@ class RunningEngine:
         if self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._stop.set)
             self._thread.join(60)
-        forget_engine(self.identity)
+        self.presence.stop()
 
 
 @pytest.fixture
@@ -196,7 +197,7 @@ def live_engine_process(live_models, data_dir, tmp_path):
         )  # fmt: skip
     process.log_path = log_path
     deadline = time.monotonic() + 90
-    while not engine_running():
+    while not live_engine_running():
         if process.poll() is not None or time.monotonic() > deadline:
             raise AssertionError(f"the live engine did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
         time.sleep(0.1)

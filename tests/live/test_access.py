@@ -1,6 +1,7 @@
 """Who may use live transcription: logged-in users only, from the appliance's own origin."""
 import pytest
-from appliance.live.metrics import engine_reports, forget_engine
+from appliance.plumbing.redis_client import get_redis
+from appliance.runtime.presence import KEY_PREFIX, present
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,8 +55,8 @@ def test_a_socket_from_a_foreign_origin_is_refused(run, live_client, staff_user)
 
 @pytest.mark.django_db(transaction=True)
 def test_a_start_without_a_running_engine_is_refused_as_engine_unavailable(run, live_client, staff_user):
-    for report in engine_reports():  # none should be left by earlier tests; make sure
-        forget_engine(report["engine"])
+    for record in present("live"):  # none should be left by earlier tests; make sure
+        get_redis().delete(KEY_PREFIX + record["identity"])
     client = live_client(staff_user)
 
     async def scenario():

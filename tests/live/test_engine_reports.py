@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from appliance.live.metrics import engine_reports, live_session_count
+from appliance.runtime.presence import live_session_count, present
 
 
 @pytest.mark.django_db(transaction=True)
@@ -13,7 +13,7 @@ def test_a_running_engine_reports_its_sessions_and_its_limit_and_is_forgotten_wh
 ):
     running = start_live_engine(max_sessions=3)
     client = live_client(staff_user)
-    assert [report["max_sessions"] for report in engine_reports()] == [3]
+    assert [report["max_sessions"] for report in present("live")] == [3]
 
     async def scenario():
         assert await client.connect()
@@ -30,4 +30,4 @@ def test_a_running_engine_reports_its_sessions_and_its_limit_and_is_forgotten_wh
 
     assert run(scenario)[-1] == 1
     running.stop()
-    assert engine_reports() == [] and live_session_count() == 0
+    assert present("live") == [] and live_session_count() == 0

@@ -7,7 +7,7 @@ import signal
 import pytest
 
 from appliance.jobs.models import Transcription
-from appliance.live.metrics import engine_reports
+from appliance.runtime.presence import present
 
 from .live_client import EventReader
 
@@ -40,4 +40,4 @@ def test_the_engine_process_transcribes_and_saves_open_sessions_when_it_is_stopp
     job = Transcription.objects.get(public_id=saved["id"])
     assert job.duration_seconds == pytest.approx(short_speech.seconds, abs=0.01)
     assert {"lazy", "team"} <= set(job.result["text"].lower().replace(".", " ").replace(",", " ").split())
-    assert engine_reports() == []
+    assert present("live") == []

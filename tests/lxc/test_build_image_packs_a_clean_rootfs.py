@@ -14,7 +14,7 @@ SECRETS = [
     "opt/whisper-appliance/cache/pip/wheel.whl", "root/.bash_history",
 ]
 KEPT = ["opt/whisper-appliance/releases/v1.2.3/manage.py", "var/lib/whisper-appliance/models/tiny.en/model.bin",
-        "etc/whisper-appliance/appliance.plumbing.env"]
+        "etc/whisper-appliance/appliance.env"]
 
 
 @pytest.fixture

@@ -1,20 +1,21 @@
-"""Live sessions are counted over every live engine's report in Redis. The reports are written
-with the live app's own function, as its engines write them, without starting engines."""
+"""Live sessions are counted over every live engine's presence record in Redis. The records are
+written with the runtime's own Presence, as live engines write them, without starting engines."""
 import pytest
 
-from appliance.live.metrics import forget_engine, report_engine
+from appliance.runtime.presence import Presence
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def two_engines():
-    engines = {"host-a:101": 2, "host-b:202": 1}
-    for identity, sessions in engines.items():
-        report_engine(identity, sessions, max_sessions=4)
+    engines = [Presence("live", identity="host-a:101"), Presence("live", identity="host-b:202")]
+    for engine, sessions in zip(engines, (2, 1)):
+        engine.update(sessions=sessions, max_sessions=4)
+        engine.beat()
     yield
-    for identity in engines:
-        forget_engine(identity)
+    for engine in engines:
+        engine.stop()
 
 
 def test_no_engine_means_no_live_session(scrape):

@@ -92,11 +92,11 @@ def wait_until():
 @pytest.fixture
 def worker_report(redis_url):
     """worker_report(predicate, role="worker") → the first fresh report satisfying predicate."""
-    from appliance.panel import broadcast
+    from appliance.runtime import presence
 
     def wait(predicate, what="a worker report", timeout_seconds=90):
         def probe():
-            return next((report for report in broadcast.read_reports(redis_url) if predicate(report)), None)
+            return next((report for report in presence.present() if predicate(report)), None)
 
         return _wait_until(probe, timeout_seconds, what=what)
 
@@ -119,12 +119,12 @@ def forget_published_settings(redis_url):
     """Each test starts with no settings in Redis, as a fresh appliance does."""
     import redis
 
-    from appliance.panel import broadcast
+    from appliance.runtime.follower import DESIRED_KEY
 
     client = redis.Redis.from_url(redis_url)
-    client.delete(broadcast.DESIRED_KEY, broadcast.STATE_KEY)
+    client.delete(DESIRED_KEY)
     yield
-    client.delete(broadcast.DESIRED_KEY)
+    client.delete(DESIRED_KEY)
 
 
 @pytest.fixture
@@ -132,6 +132,7 @@ def tls_dir(settings, tmp_path):
     """A fresh APPLIANCE_TLS_DIR per test, with no reload command (as with `make run`)."""
     settings.TLS_DIR = tmp_path / "tls"
     settings.TLS_RELOAD_COMMAND = ""
+    settings.TLS_RELOAD_REQUEST_FILE = ""
     return settings.TLS_DIR
 
 

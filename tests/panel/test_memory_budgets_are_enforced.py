@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from appliance.panel import broadcast
+from appliance.runtime import follower
 from appliance.panel.models import ApplianceSettings, AuditLogEntry
 
 
@@ -40,13 +40,13 @@ def test_the_panel_refuses_to_preload_a_model_that_is_not_installed(admin_client
 def test_a_worker_told_to_preload_beyond_its_budget_refuses_and_reports_why(worker_process, worker_report):
     worker = worker_process(name="panel-budget")
     first = worker_report(lambda report: report["pid"] in worker.task_pids(), what="the worker's report")
-    broadcast.publish(settings.REDIS_URL, {"revision": 101, "preload": [], "device": "cpu", "compute_types": {},
+    follower.publish(settings.REDIS_URL, {"revision": 101, "preload": [], "device": "cpu", "compute_types": {},
                                            "idle_ttl_seconds": 900, "memory_budget_mb": {}})
     worker_report(lambda report: report["identity"] == first["identity"] and report["applied_revision"] == 101
                   and not report["loaded"], what="an empty worker")
 
     # Sent straight to Redis, past the panel's own check: the worker must still hold the line.
-    broadcast.publish(settings.REDIS_URL, {"revision": 102, "preload": ["tiny.en"], "device": "cpu",
+    follower.publish(settings.REDIS_URL, {"revision": 102, "preload": ["tiny.en"], "device": "cpu",
                                            "compute_types": {}, "idle_ttl_seconds": 900,
                                            "memory_budget_mb": {"cpu": 20}})
     refused = worker_report(lambda report: report["identity"] == first["identity"]

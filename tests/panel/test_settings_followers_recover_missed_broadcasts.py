@@ -1,14 +1,18 @@
 """The follower in each engine process applies the latest settings even when it missed the
-announcement, reads the database when Redis holds none, and reports what it runs."""
+announcement, reads the database when Redis holds none, and reports what it runs through the
+process's presence record."""
 import json
+import time
 
 import pytest
 import redis
 from django.conf import settings
 
 from appliance.engine import EngineConfig, ModelManager
-from appliance.panel import broadcast, worker_hooks
+from appliance.panel.engine_settings import saved_engine_settings
 from appliance.panel.models import ApplianceSettings
+from appliance.runtime import follower as broadcast
+from appliance.runtime import presence
 
 
 @pytest.fixture
@@ -24,12 +28,15 @@ def follower(empty_manager):
 
     def start(**kwargs):
         follower = broadcast.ConfigFollower(empty_manager, settings.REDIS_URL, identity="test:follower", **kwargs)
+        follower.presence = presence.Presence("worker", describe=follower.state, identity="test:follower")
+        follower.presence.start()
         started.append(follower.start())
         return follower
 
     yield start
     for follower in started:
         follower.stop()
+        follower.presence.stop()
 
 
 def settings_payload(revision, **changes):
@@ -39,7 +46,7 @@ def settings_payload(revision, **changes):
 
 def test_a_stored_revision_is_applied_without_any_announcement(follower, empty_manager, redis_url, wait_until):
     running = follower()
-    wait_until(lambda: broadcast.read_reports(redis_url), what="the first report")
+    wait_until(lambda: presence.present(), what="the first report")
 
     # Written as a Redis restart or a dropped subscription would leave it: stored, never announced.
     redis.Redis.from_url(redis_url).set(broadcast.DESIRED_KEY, json.dumps(settings_payload(7, idle_ttl_seconds=120)))
@@ -52,12 +59,12 @@ def test_a_stored_revision_is_applied_without_any_announcement(follower, empty_m
 
 def test_an_announced_revision_changes_the_running_managers_config(follower, empty_manager, redis_url, wait_until):
     running = follower()
-    wait_until(lambda: broadcast.read_reports(redis_url), what="the first report")
+    wait_until(lambda: presence.present(), what="the first report")
 
     broadcast.publish(redis_url, settings_payload(8, compute_types={"cpu": "float32"}))
 
     report = wait_until(
-        lambda: next((r for r in broadcast.read_reports(redis_url) if r["applied_revision"] == 8), None),
+        lambda: next((r for r in presence.present() if r["applied_revision"] == 8), None),
         what="the report of revision 8")
     assert running.error == ""
     assert empty_manager.config.compute_type == "float32"
@@ -69,28 +76,32 @@ def test_with_nothing_in_redis_the_saved_settings_are_read_from_the_database_and
                                                                                        wait_until):
     ApplianceSettings.objects.create(pk=1, preload_models=[], device="cpu", idle_ttl_seconds=300, revision=12)
 
-    running = follower(desired_fallback=worker_hooks.engine_settings_from_database)
+    running = follower(desired_fallback=saved_engine_settings)
 
     wait_until(lambda: running.applied_revision == 12, what="revision 12 from the database")
     assert broadcast.read_desired(redis_url)["idle_ttl_seconds"] == 300
 
 
-def test_a_stopped_follower_leaves_no_report_behind(follower, redis_url, wait_until):
+def test_a_stopped_process_leaves_no_report_behind(follower, redis_url, wait_until):
     running = follower()
-    wait_until(lambda: broadcast.read_reports(redis_url), what="the first report")
+    wait_until(lambda: presence.present(), what="the first report")
 
     running.stop()
+    running.presence.stop()
 
     assert not running.running
-    assert broadcast.read_reports(redis_url) == []
+    assert presence.present() == []
 
 
-def test_reports_of_dead_processes_are_dropped(redis_url):
+def test_the_record_of_a_process_that_stopped_beating_expires(redis_url):
+    # As a killed process leaves it: written once, never refreshed (here with a one-second TTL).
     client = redis.Redis.from_url(redis_url)
-    client.hset(broadcast.STATE_KEY, "gone:1", json.dumps({"identity": "gone:1", "at": 1000.0}))
+    client.set(presence.KEY_PREFIX + "gone:1", json.dumps({"identity": "gone:1", "role": "worker"}), ex=1)
+    assert presence.is_present("gone:1")
 
-    assert broadcast.read_reports(redis_url, now=1000.0 + broadcast.STATE_TTL_SECONDS + 1) == []
-    assert not client.hexists(broadcast.STATE_KEY, "gone:1")
+    time.sleep(1.5)
+
+    assert presence.present() == [] and not presence.is_present("gone:1")
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from appliance.celery import app
-from appliance.jobs.engine_runtime import get_model_manager
+from appliance.runtime.manager import get_model_manager
 from appliance.panel import system_status
 
 

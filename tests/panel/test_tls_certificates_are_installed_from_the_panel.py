@@ -70,7 +70,7 @@ def test_the_configured_reload_command_runs_after_the_files_are_written(admin_cl
     response = admin_client.post(reverse("panel:tls-generate"), {
         "common_name": "a.lan", "subject_alternative_names": "a.lan", "key_type": "rsa-3072"}, follow=True)
 
-    assert "The web server was reloaded" in response.content.decode()
+    assert "was reloaded and serves the new files" in response.content.decode()
     assert reload_script.calls() == 1
     assert "RSA 3072" in admin_client.get(reverse("panel:tls")).content.decode()
 

@@ -30,10 +30,10 @@ TEMPLATES = {
         "whisper-appliance-beat.service", "whisper-appliance-live.service", "whisper-appliance-updater.service",
         "whisper-appliance-updater.timer", "redis.conf",
     ],
-    "app": ["appliance.plumbing.env", "updater.json"],
+    "app": ["appliance.env", "updater.json"],
     "tls": [
         "whisper-appliance.conf", "whisper-appliance-nginx-reload.path", "whisper-appliance-nginx-reload.service",
-        "whisper-appliance-self-signed-certificate",
+        "whisper-appliance-self-signed-certificate", "whisper-appliance-nginx-reload",
     ],
     "firstboot": ["whisper-appliance-firstboot", "whisper-appliance-firstboot.service", "motd"],
 }

@@ -8,7 +8,7 @@ PYTHON = "/opt/whisper-appliance/current/.venv/bin/python"
     ("whisper-appliance-web.service",
      f"{PYTHON} -m daphne -b 127.0.0.1 -p 8000 --proxy-headers appliance.asgi:application"),
     ("whisper-appliance-worker@.service",
-     f"{PYTHON} -m appliance.worker_command --loglevel INFO --hostname worker%i@%H"),
+     f"{PYTHON} -m appliance.runtime.worker_command --loglevel INFO --hostname worker%i@%H"),
     ("whisper-appliance-beat.service",
      f"{PYTHON} -m celery -A appliance.celery beat --loglevel INFO --schedule /var/lib/whisper-appliance/celerybeat-schedule"),
     ("whisper-appliance-live.service", f"{PYTHON} manage.py live_engine"),
@@ -18,7 +18,7 @@ def test_each_unit_starts_its_contract_command_from_the_current_release(rendered
     settings = read_unit(rendered / unit)
     assert settings["ExecStart"] == [command]
     assert settings["WorkingDirectory"] == ["/opt/whisper-appliance/current"]
-    assert settings["EnvironmentFile"] == ["/etc/whisper-appliance/appliance.plumbing.env"]
+    assert settings["EnvironmentFile"] == ["/etc/whisper-appliance/appliance.env"]
 
 
 def test_the_target_wants_every_process_and_the_local_redis(rendered, read_unit):

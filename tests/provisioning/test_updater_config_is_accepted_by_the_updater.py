@@ -15,7 +15,7 @@ def test_the_updater_loads_the_written_configuration(rendered, tmp_path):
     assert config.root == tmp_path
     assert config.health_url == "http://127.0.0.1:8000/healthz"
     assert config.restart_commands == ["systemctl restart whisper-appliance.target"]
-    assert "/etc/whisper-appliance/appliance.plumbing.env" in config.config_files
+    assert "/etc/whisper-appliance/appliance.env" in config.config_files
 
 
 def test_new_releases_get_the_model_packs_and_readable_static_files(rendered):

@@ -149,13 +149,13 @@ class Appliance:
         self.settings = {
             **sandbox.sandbox_settings(str(upstream.bare), self.port, install_commands=[
                 sandbox.pip_install_command("--no-index", "--find-links", "{wheelhouse}")]),
-            "config_files": ["appliance.plumbing.env"], "keep_releases": 3, "health_timeout_seconds": 30,
+            "config_files": ["appliance.env"], "keep_releases": 3, "health_timeout_seconds": 30,
             # Staging at idle priority would wait behind every other process on a shared test
             # machine; test_clean_update.py turns it on and checks it.
             "low_priority": False,
             "gnupg_home": str(keys.verify_home), "allowed_signers": [keys.trusted],
         }
-        (root / "appliance.plumbing.env").write_text("APPLIANCE_SECRET=original\n")
+        (root / "appliance.env").write_text("APPLIANCE_SECRET=original\n")
         self.initial_settings = dict(self.settings)
         self.write_config()
 

@@ -55,7 +55,7 @@ def test_it_backs_up_the_database_and_config_before_switching(updated):
     latest = sorted((appliance.data / "backups").iterdir())[-1]
     assert latest.name.endswith("v1.0.0-to-v1.1.0")
     assert (latest / "db.sqlite3").exists()
-    assert (latest / "config-0-appliance.plumbing.env").read_text() == "APPLIANCE_SECRET=original\n"
+    assert (latest / "config-0-appliance.env").read_text() == "APPLIANCE_SECRET=original\n"
 
 
 def test_the_previous_release_stays_for_a_rollback(updated):

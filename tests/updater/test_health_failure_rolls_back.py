@@ -16,7 +16,7 @@ def rolled_back(new_appliance):
     appliance.write_config(
         health_timeout_seconds=2,
         migrate_commands=["{python} migrate.py {data_dir}",
-                          "sh -c 'echo APPLIANCE_SECRET=changed-by-migration > {root}/appliance.plumbing.env'"],
+                          "sh -c 'echo APPLIANCE_SECRET=changed-by-migration > {root}/appliance.env'"],
     )
     appliance.upstream.release("v1.2.0", "Release v1.2.0", health_status=503)
     result = appliance.updater.apply()
@@ -44,7 +44,7 @@ def test_the_database_and_config_are_as_they_were(rolled_back):
 
     assert appliance.rows() == [("v1.1.0",)]
     assert appliance.rows("notes") == [("written before the update",)]
-    assert (appliance.root / "appliance.plumbing.env").read_text() == "APPLIANCE_SECRET=original\n"
+    assert (appliance.root / "appliance.env").read_text() == "APPLIANCE_SECRET=original\n"
 
 
 def test_the_failure_log_is_kept(rolled_back):

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from appliance.jobs import services
 from appliance.jobs.api import filtered_jobs, visible_job
-from appliance.jobs.engine_runtime import available_models
+from appliance.jobs.available_models import available_models
 from appliance.jobs.models import Status
 from appliance.jobs.request_options import InvalidJobOptions, options_of, parse_job_options
 

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from appliance.engine import ModelManager
-from appliance.engine.errors import EngineError
 from appliance.engine.live.live_engine import LiveEngine
-from appliance.jobs.engine_runtime import engine_config
-from appliance.live.engine_process import LiveEngineServer
+from appliance.panel.engine_settings import saved_engine_settings
+from appliance.runtime import lifecycle
+from appliance.runtime.live_server import LiveEngineServer
+from appliance.runtime.manager import engine_config
 
 logger = logging.getLogger(__name__)
 
@@ -32,17 +33,7 @@ class Command(BaseCommand):
         # Every live stream's window goes into one batch per step: one worker with every thread.
         manager = ModelManager(engine_config(parallel_batches=False))
         # The panel's model settings (preload set, budgets, idle TTL) reach this process too.
-        from appliance.panel.worker_hooks import follow_engine_settings
-
-        follower = follow_engine_settings(manager, role="live")
-        try:
-            manager.preload()
-        except EngineError:
-            # Sessions with other models still work; the panel shows what is loaded.
-            logger.exception("preloading models for the live engine failed")
-        manager.start_idle_reaper()
-        if follower is not None:
-            follower.start()
+        lifecycle.start("live", manager=manager, desired_fallback=saved_engine_settings)
         spool_dir = settings.DATA_DIR / "live-spool"
         leftovers = sorted(spool_dir.glob("*.wav")) if spool_dir.exists() else []
         if leftovers:
@@ -50,12 +41,13 @@ class Command(BaseCommand):
                 "%d live recordings from an earlier run were not saved; they stay in %s", len(leftovers), spool_dir
             )
         engine = LiveEngine(manager, max_sessions=options["max_sessions"], spool_dir=spool_dir)
-        server = LiveEngineServer(engine, get_channel_layer(), default_model=settings.DEFAULT_MODEL)
+        server = LiveEngineServer(
+            engine, get_channel_layer(), lifecycle.running_presence(), default_model=settings.DEFAULT_MODEL
+        )
         try:
             asyncio.run(self.serve(server))
         finally:
-            if follower is not None:
-                follower.stop()
+            lifecycle.stop()
             manager.close()
 
     async def serve(self, server):

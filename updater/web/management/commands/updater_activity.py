@@ -9,7 +9,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from appliance.jobs.models import Status, Transcription
-from appliance.metrics.collectors import live_session_count
+from appliance.runtime.presence import live_session_count
 
 
 class Command(BaseCommand):

@@ -15,23 +15,24 @@ from appliance.engine.live.window_decoder import SAMPLE_RATE
 from appliance.engine.live.live_engine import LiveEngineError, LiveOptions
 from appliance.engine.live.local_agreement import join_words
 from appliance.engine.live.streaming import StreamError
-from appliance.live.metrics import REPORT_SECONDS, engine_identity, forget_engine, report_engine
 from appliance.live.protocol import ENGINE_CHANNEL, error_event
 from appliance.live.services import save_live_session
 
 logger = logging.getLogger(__name__)
 
 IDLE_POLL_SECONDS = 0.05
+# Session counts reach the presence record this often (the consumer and /metrics read them).
+REPORT_SECONDS = 1
 
 
 class LiveEngineServer:
-    def __init__(self, engine, channel_layer, default_model="tiny.en", save_session=save_live_session, identity=None):
+    def __init__(self, engine, channel_layer, presence, default_model="tiny.en", save_session=save_live_session):
         self.engine = engine
         self.layer = channel_layer
+        self.presence = presence  # this process's record in appliance.runtime.presence (role "live")
         self.default_model = default_model
         self.save_session = save_session
         self.channel = None
-        self.identity = identity or engine_identity()
         self.reply_channels: dict[str, str] = {}
         self._wake = None
         self._stopping = False
@@ -144,15 +145,14 @@ class LiveEngineServer:
 
     async def _housekeeping_loop(self):
         while not self._stopping:
+            self.presence.update(sessions=self.engine.session_count, max_sessions=self.engine.max_sessions)
             try:
-                await asyncio.to_thread(
-                    report_engine, self.identity, self.engine.session_count, self.engine.max_sessions
-                )
+                await asyncio.to_thread(self.presence.beat)
             except Exception:  # Redis restarting must not stop the sessions; the TTL tells the rest.
                 logger.warning("could not report the live engine's state", exc_info=True)
             await self._send_all(self.engine.expire())
             self._wake.set()
-            await asyncio.sleep(min(REPORT_SECONDS, 1))
+            await asyncio.sleep(REPORT_SECONDS)
 
     async def _save_finished(self):
         for finished in self.engine.pop_finished():
@@ -193,4 +193,4 @@ class LiveEngineServer:
             events = await asyncio.to_thread(self.engine.step)
             await self._send_all(events)
             await self._save_finished()
-        await asyncio.to_thread(forget_engine, self.identity)
+        self.presence.update(sessions=0)

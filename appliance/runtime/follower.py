@@ -1,8 +1,9 @@
 """Engine settings reach running workers and live engines without a restart; they report back.
 
-Web side: `publish(engine_settings)` stores the settings under DESIRED_KEY and announces them
-on CHANNEL. Engine side: a `ConfigFollower` thread in every process that owns a ModelManager
-applies the latest settings and writes what it really has loaded into the STATE_KEY hash.
+Web side (the panel): `publish(engine_settings)` stores the settings under DESIRED_KEY and
+announces them on CHANNEL. Engine side: a `ConfigFollower` thread in every process that owns a
+ModelManager applies the latest settings; what the process really has loaded is its `state()`,
+which the process's presence record carries (appliance.runtime.presence).
 
 Pub/sub is fire-and-forget (a process that was starting or reconnecting misses the message),
 so it only wakes the follower early: every REPORT_INTERVAL_SECONDS the follower compares the
@@ -21,13 +22,11 @@ import redis
 
 from appliance.engine.config import device_key, resolve_device
 from appliance.engine.errors import EngineError
+from appliance.plumbing.redis_client import get_redis
 
 CHANNEL = "appliance:panel:engine-settings"
 DESIRED_KEY = "appliance:panel:engine-settings:desired"
-STATE_KEY = "appliance:panel:engine-state"
 REPORT_INTERVAL_SECONDS = 5
-# A report older than this belongs to a process that died; the whole hash expires with the last one.
-STATE_TTL_SECONDS = 30
 RECONNECT_DELAY_SECONDS = 2
 MB = 2**20
 DEVICE_KEY = re.compile(r"^(cpu|cuda:\d+)$")
@@ -35,41 +34,17 @@ DEVICE_KEY = re.compile(r"^(cpu|cuda:\d+)$")
 logger = logging.getLogger(__name__)
 
 
-def _client(redis_url):
-    return redis.Redis.from_url(redis_url, socket_timeout=10, socket_connect_timeout=3, decode_responses=True)
-
-
 def publish(redis_url, engine_settings):
     """Store and announce new settings; returns how many processes were listening right now."""
-    client = _client(redis_url)
+    client = get_redis(redis_url)
     payload = json.dumps(engine_settings, sort_keys=True)
     client.set(DESIRED_KEY, payload)
     return client.publish(CHANNEL, payload)
 
 
 def read_desired(redis_url):
-    payload = _client(redis_url).get(DESIRED_KEY)
+    payload = get_redis(redis_url).get(DESIRED_KEY)
     return json.loads(payload) if payload else None
-
-
-def read_reports(redis_url, now=None):
-    """What every live worker/engine process last reported, oldest reports dropped."""
-    client = _client(redis_url)
-    now = time.time() if now is None else now
-    reports, stale = [], []
-    for identity, payload in client.hgetall(STATE_KEY).items():
-        try:
-            report = json.loads(payload)
-        except json.JSONDecodeError:
-            stale.append(identity)
-            continue
-        if now - report.get("at", 0) > STATE_TTL_SECONDS:
-            stale.append(identity)
-        else:
-            reports.append(report)
-    if stale:
-        client.hdel(STATE_KEY, *stale)
-    return sorted(reports, key=lambda report: (report.get("role", ""), report.get("identity", "")))
 
 
 def engine_config_for(base_config, engine_settings):
@@ -96,14 +71,17 @@ class ConfigFollower:
     """Keeps one process's ModelManager on the panel's settings and reports its state.
 
     `desired_fallback` answers the settings when Redis holds none (a flushed or fresh Redis):
-    the panel passes a function reading the database, and the answer is stored for the others.
+    the process's entry point passes a function reading the panel's saved settings, and the
+    answer is stored for the others. `presence` (optional) is told at once when the state
+    changes, so the panel shows "applying" and the outcome without waiting for the next beat.
     """
 
-    def __init__(self, manager, redis_url, role="worker", desired_fallback=None, identity=None):
+    def __init__(self, manager, redis_url, role="worker", desired_fallback=None, identity=None, presence=None):
         self.manager = manager
         self.redis_url = redis_url
         self.role = role
         self.desired_fallback = desired_fallback
+        self.presence = presence
         self.identity = identity or f"{socket.gethostname()}:{os.getpid()}"
         self.applied_revision = None
         self.applied_at = None
@@ -124,12 +102,11 @@ class ConfigFollower:
     def stop(self, timeout=10):
         self._stop.set()
         try:
-            client = _client(self.redis_url)
+            client = get_redis(self.redis_url)
             # Wakes our own get_message() at once instead of after the report interval.
             client.publish(self._wake_channel, "stop")
             if self._thread is not None:
                 self._thread.join(timeout)
-            client.hdel(STATE_KEY, self.identity)
         except redis.RedisError:
             if self._thread is not None:
                 self._thread.join(timeout)
@@ -150,13 +127,12 @@ class ConfigFollower:
                 self._stop.wait(RECONNECT_DELAY_SECONDS)
 
     def _follow(self):
-        client = _client(self.redis_url)
+        client = get_redis(self.redis_url)
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         try:
             pubsub.subscribe(CHANNEL, self._wake_channel)
             while not self._stop.is_set():
                 self.reconcile(client)
-                self.report(client)
                 # Returns at the first announcement, or after the interval for the periodic check.
                 pubsub.get_message(timeout=REPORT_INTERVAL_SECONDS)
         finally:
@@ -184,11 +160,12 @@ class ConfigFollower:
             return False
         # Preloading a big model takes a while: say so first, so the page shows "applying".
         self.applying_revision = desired.get("revision")
-        self.report(client)
+        self.report()
         try:
             self.apply(desired)
         finally:
             self.applying_revision = None
+        self.report()
         return True
 
     def apply(self, engine_settings):
@@ -220,10 +197,6 @@ class ConfigFollower:
             device = f"{config.device} (unusable: {error})"
         devices = sorted({device, *(model["device"] for model in loaded)} - {""})
         return {
-            "identity": self.identity,
-            "hostname": socket.gethostname(),
-            "pid": os.getpid(),
-            "role": self.role,
             "applied_revision": self.applied_revision,
             "applied_at": self.applied_at,
             "applying_revision": self.applying_revision,
@@ -236,11 +209,11 @@ class ConfigFollower:
             "rss_mb": round(psutil.Process().memory_info().rss / MB),
             "budget_mb": {key: manager.budget_mb(key) for key in devices if DEVICE_KEY.match(key)},
             "statistics": manager.statistics(),
-            "at": time.time(),
         }
 
-    def report(self, client):
-        pipeline = client.pipeline()
-        pipeline.hset(STATE_KEY, self.identity, json.dumps(self.state(), sort_keys=True))
-        pipeline.expire(STATE_KEY, STATE_TTL_SECONDS)
-        pipeline.execute()
+    def report(self):
+        if self.presence is not None:
+            try:
+                self.presence.beat()
+            except Exception:  # noqa: BLE001 - the next beat of the presence thread reports it
+                logger.warning("could not report the engine state now", exc_info=True)

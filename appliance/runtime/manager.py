@@ -1,0 +1,47 @@
+"""The process's ModelManager and the one place Django settings become an EngineConfig.
+
+One manager per process (a forked child builds its own): with the threads pool the jobs of a
+worker share it, so one copy of each model serves all of them (and their batches are pooled).
+"""
+import os
+import threading
+
+from django.conf import settings
+
+_lock = threading.Lock()
+_state = {"pid": None, "manager": None}
+
+
+def engine_config(**changes):
+    from appliance.engine import EngineConfig
+
+    values = {
+        "data_dir": settings.DATA_DIR,
+        "device": settings.ENGINE_DEVICE,
+        "compute_type": settings.ENGINE_COMPUTE_TYPE,
+        # CTranslate2 threads in all; the engine splits them (EngineConfig.thread_split): one-thread
+        # workers side by side for the pooled "dynamic" pipeline, one worker of them all otherwise.
+        "cpu_cores": settings.ENGINE_CPU_THREADS,
+        "parallel_batches": settings.ENGINE_PIPELINE == "dynamic",
+        "preload": tuple(settings.ENGINE_PRELOAD),
+        "idle_ttl_seconds": settings.ENGINE_IDLE_TTL_SECONDS,
+        "allow_hub_download": settings.ALLOW_HUB_DOWNLOAD,
+        "max_duration_seconds": settings.MAX_AUDIO_SECONDS,
+    }
+    values.update(changes)
+    return EngineConfig(**values)
+
+
+def get_model_manager(**config_changes):
+    """This process's ModelManager, created on first use with engine_config(**config_changes)."""
+    with _lock:
+        if _state["pid"] != os.getpid() or _state["manager"] is None:
+            from appliance.engine import ModelManager
+
+            _state.update(pid=os.getpid(), manager=ModelManager(engine_config(**config_changes)))
+        return _state["manager"]
+
+
+def current_model_manager():
+    """The manager this process already has, or None (never creates one)."""
+    return _state["manager"] if _state["pid"] == os.getpid() else None
