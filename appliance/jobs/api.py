@@ -133,8 +133,7 @@ def job_download(request, public_id, fmt):
         return error("The transcript is not ready: the job has not finished successfully.", status=409)
     text = export_result(TranscriptionResult.from_dict(job.result), fmt)
     response = HttpResponse(text, content_type=CONTENT_TYPES.get(fmt, "text/plain; charset=utf-8"))
-    stem = job.original_name.rsplit(".", 1)[0] or "transcript"
-    response["Content-Disposition"] = content_disposition_header(True, f"{stem}.{fmt}")
+    response["Content-Disposition"] = content_disposition_header(True, job.download_name(fmt))
     return response
 
 

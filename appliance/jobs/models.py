@@ -75,6 +75,13 @@ class Transcription(models.Model):
     def is_finished(self):
         return self.status in FINISHED_STATUSES
 
+    def download_name(self, fmt):
+        """jfk.flac -> jfk_flac_1a2b3c4d.txt: the source's type keeps jfk.flac and jfk.mp4 apart,
+        the start of the job id keeps two uploads of one file (or reruns saved beside) apart."""
+        name = Path(self.original_name)
+        parts = [name.stem or "transcript", name.suffix.lstrip(".").lower(), self.public_id.hex[:8]]
+        return "_".join(part for part in parts if part) + f".{fmt}"
+
     @property
     def segments(self):
         return (self.result or {}).get("segments", [])
