@@ -6,8 +6,8 @@ import re
 import pytest
 
 from appliance.engine import TranscriptionOptions, export_result, transcribe
-from appliance.engine.exports import subtitle_cues
-from appliance.engine.results import Segment, Timings, TranscriptionResult, Word
+from appliance.engine.files.exports import subtitle_cues
+from appliance.engine.files.results import Segment, Timings, TranscriptionResult, Word
 from benchmarks.speech import reference_speech
 
 SRT_TIMES = re.compile(r"^(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\d\d)$", re.MULTILINE)
