@@ -120,8 +120,9 @@ def _stop_reason(run, deadline):
         return RunStopped("The worker stopped while this run was running; start it again.",
                           BenchmarkRun.Status.FAILED)
     if timezone.now() > deadline:
-        return RunStopped(f"Stopped at the time limit of {run.time_limit_seconds // 60} minutes.",
-                          BenchmarkRun.Status.FAILED)
+        limit = run.time_limit_seconds
+        return RunStopped(f"Stopped at the time limit of {limit // 60} minutes." if limit >= 60 else
+                          f"Stopped at the time limit of {limit} seconds.", BenchmarkRun.Status.FAILED)
     if BenchmarkRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
         return RunStopped("Cancelled.", BenchmarkRun.Status.CANCELLED)
     return None
