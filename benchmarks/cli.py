@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 from benchmarks.suite_options import DEFAULT_WORK_DIR, SuiteOptions
-from .registry import SuiteError, discover_suites
-from .report import to_json, to_markdown
 from benchmarks.suite_runner import run_suite
 
+from .registry import SuiteError, discover_suites
+from .report import to_json, to_markdown
 
 # What `run` measures when no suite is named: the suites that need nothing but this machine
 # (appliance needs nginx in a container, updater and peers take long or need extras).

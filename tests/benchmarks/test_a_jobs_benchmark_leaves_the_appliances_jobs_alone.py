@@ -12,27 +12,23 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from django.conf import settings
+from servers import process_environment
+from waiting import wait_until
 
 from appliance.jobs.models import Transcription
-from benchmarks.process import RUN_MARKER, REPOSITORY_ROOT, marked_processes, reap_marked
-from servers import process_environment
+from benchmarks.process import (
+    REPOSITORY_ROOT,
+    RUN_MARKER,
+    marked_processes,
+    reap_marked,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 MARKER = "jobs-benchmark-beside-the-appliance"
-
-
-def _wait_for(condition, timeout_seconds, what):
-    deadline = time.monotonic() + timeout_seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"{what} did not happen within {timeout_seconds} s")
 
 
 def test_a_quick_jobs_benchmark_does_not_take_a_staff_upload(staff_client, speech_wav, speech_keywords,
@@ -46,7 +42,7 @@ def test_a_quick_jobs_benchmark_does_not_take_a_staff_upload(staff_client, speec
              "--work-dir", str(tmp_path / "work")],
             cwd=REPOSITORY_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_for(lambda: b"appliance up at" in log_path.read_bytes() or benchmark.poll() is not None, 300,
+        wait_until(lambda: b"appliance up at" in log_path.read_bytes() or benchmark.poll() is not None, 300,
                   "the benchmark's appliance starting")
         with open(speech_wav, "rb") as audio:
             upload = staff_client.post("/api/jobs/", {"files": audio}, HTTP_ACCEPT="application/json")
@@ -63,7 +59,7 @@ def test_a_quick_jobs_benchmark_does_not_take_a_staff_upload(staff_client, speec
         assert job.status == "queued" and job.attempts == 0, "the benchmark's worker took the staff job"
 
         worker_process(name="appliance-worker")
-        _wait_for(lambda: job.refresh_from_db() or job.is_finished, 180, "the staff job finishing")
+        wait_until(lambda: job.refresh_from_db() or job.is_finished, 180, "the staff job finishing")
         assert job.status == "done", job.error_message
         transcript = staff_client.get(f"/api/jobs/{job.public_id}/download/txt").content.decode().lower()
         assert any(keyword in transcript for keyword in speech_keywords)

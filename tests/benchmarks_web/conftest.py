@@ -41,18 +41,6 @@ PRELOAD = {"cold_first_request_seconds": 2.4, "preloaded_first_request_seconds":
            "preloaded_model_load_in_first_request_seconds": 0.0}
 
 
-def wait_until(condition, timeout_seconds, what):
-    import time
-
-    deadline = time.monotonic() + timeout_seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"{what} did not happen within {timeout_seconds} s")
-
-
 def suite_servers(run):
     """The run's processes that serve its appliance under test (daphne, Celery), once they run."""
     from benchmarks.process import marked_processes

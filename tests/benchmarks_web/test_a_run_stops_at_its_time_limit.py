@@ -1,10 +1,11 @@
 """A run that outlives its time limit is stopped and marked failed, and the appliance its jobs suite
 had started (redis-server, daphne, Celery in sessions of their own) is gone with it."""
 import pytest
+from waiting import wait_until
 
 from benchmarks.process import marked_processes
 
-from .conftest import suite_servers, wait_until
+from .conftest import suite_servers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

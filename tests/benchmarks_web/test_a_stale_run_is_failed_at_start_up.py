@@ -7,11 +7,10 @@ import sys
 
 import pytest
 from django.utils import timezone
+from waiting import wait_until
 
 from benchmarks.process import RUN_MARKER
 from benchmarks.web.models import BenchmarkRun
-
-from .conftest import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -2,10 +2,11 @@
 every process the suite started is gone (they live in sessions of their own, so a signal to the
 worker's process group alone would miss them) and the run is marked failed, not left running."""
 import pytest
+from waiting import wait_until
 
 from benchmarks.process import marked_processes
 
-from .conftest import suite_servers, wait_until
+from .conftest import suite_servers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -2,14 +2,15 @@
 the suite's own steps (not sitting at 0 % until the suite ends), cancels it after a confirmation,
 and the run ends "Cancelled" with every process of its appliance under test gone."""
 import pytest
+from browsers import headless_chromium, log_in
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+from waiting import wait_until
 
 from benchmarks.process import marked_processes
 from benchmarks.web.models import BenchmarkRun
-from browsers import headless_chromium, log_in
 
-from .conftest import suite_servers, wait_until
+from .conftest import suite_servers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

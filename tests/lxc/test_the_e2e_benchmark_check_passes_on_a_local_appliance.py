@@ -7,7 +7,6 @@ import importlib.util
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-
 from servers import REPOSITORY_ROOT, process_environment, running_daphne
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

@@ -1,5 +1,4 @@
 import pytest
-
 from browsers import headless_chromium, log_in
 
 

@@ -1,12 +1,12 @@
 """A rerun in a real browser: the transcript stays downloadable while the rerun waits, Cancel asks
 first, and after the cancel the page shows the previous transcript again, done."""
 import pytest
+from browsers import log_in
 from django.core.files import File
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from appliance.jobs.models import Transcription
-from browsers import log_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -3,11 +3,11 @@ person who leaves anyway is told on the next page which file did not arrive (no 
 import subprocess
 
 import pytest
+from browsers import headless_chromium, log_in
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from appliance.jobs.models import Transcription
-from browsers import headless_chromium, log_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
