@@ -17,7 +17,7 @@ from datetime import timedelta
 import psutil
 from django.utils import timezone
 
-from appliance.worker_heartbeat import worker_identity
+from appliance.runtime.presence import process_identity
 from benchmarks.machine import describe_machine
 from benchmarks.process import reap_marked
 from benchmarks.web.models import REFERENCE_AUDIO_LABEL, BenchmarkRun
@@ -52,7 +52,7 @@ def claim(run_id):
     """queued → running, once: a second delivery of the same task finds nothing to do."""
     claimed = BenchmarkRun.objects.filter(pk=run_id, status=BenchmarkRun.Status.QUEUED, cancel_requested=False).update(
         status=BenchmarkRun.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(), progress=0.0,
-        worker=worker_identity(), process_marker=f"benchmark-{uuid.uuid4().hex}")
+        worker=process_identity(), process_marker=f"benchmark-{uuid.uuid4().hex}")
     return BenchmarkRun.objects.filter(pk=run_id).first() if claimed else None
 
 
