@@ -6,6 +6,7 @@ Runs whose worker is gone are marked failed (and their leftover processes ended)
 starts and whenever the page looks at them, so nothing stays "running" forever.
 """
 import logging
+import os
 import shutil
 import socket
 import threading
@@ -115,15 +116,24 @@ def _run_suite(run, index, name, params, work_dir, deadline):
         shutil.rmtree(suite.directory, ignore_errors=True)
 
 
+WORKER_STOPPED = "The worker stopped while this run was running; start it again."
+
+
 def _stop_reason(run, deadline):
     if worker_stopping.is_set():
-        return RunStopped("The worker stopped while this run was running; start it again.",
-                          BenchmarkRun.Status.FAILED)
+        return RunStopped(WORKER_STOPPED, BenchmarkRun.Status.FAILED)
+    row = BenchmarkRun.objects.filter(pk=run.pk).values("status", "error", "cancel_requested").first()
+    if row is None:
+        return RunStopped("Deleted while running.", BenchmarkRun.Status.FAILED)
+    if row["status"] != BenchmarkRun.Status.RUNNING:
+        # Ended from outside: a stopping worker's main process (this task may run in a pool child
+        # that never hears of the stop) or the stale-run sweep. Its verdict stands.
+        return RunStopped(row["error"], row["status"])
     if timezone.now() > deadline:
         limit = run.time_limit_seconds
         return RunStopped(f"Stopped at the time limit of {limit // 60} minutes." if limit >= 60 else
                           f"Stopped at the time limit of {limit} seconds.", BenchmarkRun.Status.FAILED)
-    if BenchmarkRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
+    if row["cancel_requested"]:
         return RunStopped("Cancelled.", BenchmarkRun.Status.CANCELLED)
     return None
 
@@ -177,9 +187,12 @@ def fail_stale_runs():
 
 
 def stop_local_runs():
-    """The worker is shutting down: stop this host's running suites now (every process they started)."""
+    """The worker is shutting down: end this host's running runs and every process their suites started."""
     worker_stopping.set()
-    host = socket.gethostname()
-    for run in BenchmarkRun.objects.filter(status=BenchmarkRun.Status.RUNNING).exclude(process_marker=""):
-        if run.worker.rpartition(":")[0] == host:
-            reap_marked(run.process_marker)
+    # This process (threads pool) and its pool children (prefork): another worker on this host
+    # keeps its runs.
+    own = {f"{socket.gethostname()}:{pid}"
+           for pid in (os.getpid(), *(child.pid for child in psutil.Process().children(recursive=True)))}
+    for run in BenchmarkRun.objects.filter(status=BenchmarkRun.Status.RUNNING, worker__in=own).exclude(process_marker=""):
+        _end(run, BenchmarkRun.Status.FAILED, WORKER_STOPPED)
+        reap_marked(run.process_marker)

@@ -11,14 +11,15 @@ from .conftest import suite_servers
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
-def test_a_worker_stopped_mid_run_reaps_the_suite_and_fails_the_run(queued_run, worker_process):
-    worker = worker_process(name="bench-stop")
+@pytest.mark.parametrize("pipeline", ["dynamic", "faster-whisper"])  # threads pool; one prefork child
+def test_a_worker_stopped_mid_run_reaps_the_suite_and_fails_the_run(queued_run, worker_process, pipeline):
+    worker = worker_process(name=f"bench-stop-{pipeline}", pipeline=pipeline)
     run = queued_run(["jobs"])
     servers = wait_until(lambda: suite_servers(run), 90, "the jobs suite starting its appliance")
 
     worker.stop()
 
     run.refresh_from_db()
-    assert run.status == "failed" and "worker stopped" in run.error
+    assert run.status == "failed" and "worker stopped" in run.error, run.error
     assert not any(server.is_running() and server.status() != "zombie" for server in servers)
     assert marked_processes(run.process_marker) == []
