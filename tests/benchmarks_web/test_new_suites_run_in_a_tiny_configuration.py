@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from benchmarks.report import to_markdown
 from benchmarks.suite_options import SuiteOptions
+from benchmarks.report import to_markdown
 from benchmarks.suite_runner import run_suite
 
 
