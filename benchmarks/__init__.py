@@ -28,7 +28,10 @@ Add a module ``benchmarks/suites/<name>.py``; it is discovered by importing ever
 ``options`` has ``quick`` (bool: seconds of work, for tests), ``work_dir`` (a Path for generated
 audio and scratch files, kept between runs so expensive inputs can be cached), ``params`` (the
 ``--set KEY=VALUE`` pairs as strings; read them with ``options.number(key, default)`` /
-``options.text(key, default)``) and ``log(message)`` (progress on stderr).
+``options.text(key, default)``), ``log(message)`` (progress on stderr) and the step counter the
+benchmark page's bar follows: call ``options.plan(steps)`` once with the number of steps the suite
+will take, then ``options.advance("what was done")`` after each (``alternate(..., advance=options.advance)``
+advances once per measured run).
 
 The returned dictionary must be JSON-serialisable. Every key is optional:
 

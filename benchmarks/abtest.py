@@ -6,8 +6,9 @@ plus the ratio within every pair, which is steadier than a ratio of medians on a
 import statistics
 
 
-def alternate(subjects, pairs, log=None):
-    """subjects: {label: callable() -> dict}; exactly two. Returns the list of runs in order."""
+def alternate(subjects, pairs, log=None, advance=None):
+    """subjects: {label: callable() -> dict}; exactly two. Returns the list of runs in order.
+    advance(what): called after each measured run (2 * pairs steps), e.g. SuiteOptions.advance."""
     labels = list(subjects)
     if len(labels) != 2:
         raise ValueError("an A/B run needs exactly two subjects")
@@ -19,6 +20,8 @@ def alternate(subjects, pairs, log=None):
                 log(f"pair {pair + 1}/{pairs}: {label}")
             figures = subjects[label]()
             runs.append({"pair": pair + 1, "position": position + 1, "label": label, **figures})
+            if advance:
+                advance(f"measured {label} (pair {pair + 1}/{pairs})")
     return runs
 
 

@@ -1,13 +1,15 @@
 """`python -m benchmarks list` and `python -m benchmarks run [--suite NAME ...]`."""
 import argparse
+import json
+import os
 import sys
 from pathlib import Path
 
 from benchmarks.suite_options import DEFAULT_WORK_DIR, SuiteOptions
-from .registry import SuiteError, discover_suites
-from .report import to_json, to_markdown
 from benchmarks.suite_runner import run_suite
 
+from .registry import SuiteError, discover_suites
+from .report import to_json, to_markdown
 
 # What `run` measures when no suite is named: the suites that need nothing but this machine
 # (appliance needs nginx in a container, updater and peers take long or need extras).
@@ -25,7 +27,21 @@ def build_parser():
     run.add_argument("--markdown", metavar="FILE", help="write the result as Markdown")
     run.add_argument("--work-dir", default=str(DEFAULT_WORK_DIR), help="scratch files and cached inputs")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="suite parameter")
+    run.add_argument("--progress-file", metavar="FILE",
+                     help="keep {\"fraction\": 0..1, \"step\": text} of the running suite in FILE (the benchmark page reads it)")
     return parser
+
+
+def progress_writer(path):
+    """progress(fraction, step) that replaces `path` atomically, so a reader never sees half a file."""
+    target = Path(path)
+
+    def write(fraction, step):
+        partial = target.with_name(target.name + ".partial")
+        partial.write_text(json.dumps({"fraction": round(fraction, 4), "step": step}), encoding="utf-8")
+        os.replace(partial, target)
+
+    return write
 
 
 def _params(pairs):
@@ -48,7 +64,8 @@ def main(argv=None):
             print(f"{name:16} BROKEN: {error.strip().splitlines()[-1]}")
         return 0
     try:
-        options = SuiteOptions(quick=arguments.quick, work_dir=Path(arguments.work_dir), params=_params(arguments.set))
+        options = SuiteOptions(quick=arguments.quick, work_dir=Path(arguments.work_dir), params=_params(arguments.set),
+                               progress=progress_writer(arguments.progress_file) if arguments.progress_file else None)
         results = [run_suite(name, options) for name in arguments.suites or DEFAULT_SUITES]
     except (SuiteError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

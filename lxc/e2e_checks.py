@@ -146,6 +146,30 @@ class Checks:
         assert any(word in transcript.lower() for word in EXPECTED_WORDS), f"transcript {transcript!r}"
         return transcript
 
+    def benchmark_page_runs_a_suite(self):
+        """One quick engine suite started from the panel's benchmark page, run by the appliance's
+        Celery worker (espeak-ng must be installed for its reference speech), followed to the end."""
+        status, _, _ = self.client.request("GET", "/panel/benchmarks/")
+        assert status == 200, f"benchmark page HTTP {status}"
+        body = urllib.parse.urlencode({"suites": "engine", "quick": "on",
+                                       "csrfmiddlewaretoken": self.client.cookie("csrftoken")}).encode()
+        status, headers, answer = self.client.request(
+            "POST", "/panel/benchmarks/", body, self.client.form_headers("application/x-www-form-urlencoded"))
+        location = headers.get("Location", "")
+        assert status == 302 and "/runs/" in location, f"HTTP {status}: {answer[:300]!r}"
+        run_path = urllib.parse.urlsplit(location).path
+        deadline, state, steps = time.monotonic() + 900, {}, set()
+        while not state.get("finished") and time.monotonic() < deadline:
+            time.sleep(2)
+            state = json.loads(self.client.request("GET", run_path + "status.json")[2])
+            steps.add(state.get("current_step") or "")
+        assert state.get("status") == "done", f"run ended {state.get('status')}: {state.get('error')}"
+        status, _, exported = self.client.request("GET", run_path + "export.json")
+        result = json.loads(exported)["results"]["engine"]
+        assert status == 200 and "error" not in result, result.get("error")
+        return (f"engine {result['summary']['engine_throughput_x_realtime']}x real time in "
+                f"{result['wall_seconds']} s, steps seen: {len(steps - {''})}")
+
     def live_websocket(self):
         import websocket  # websocket-client, in the dev environment (selenium's dependency)
 
@@ -229,7 +253,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     checks = Checks(args)
     order = ["healthz", "http_redirects_to_https", "security_headers", "static_files_from_nginx", "login",
-             "upload_and_transcript", "live_websocket", "openai_endpoint", "tls_page_and_reload"]
+             "upload_and_transcript", "live_websocket", "openai_endpoint", "benchmark_page_runs_a_suite",
+             "tls_page_and_reload"]
     for name in args.only or order:
         checks.run(name, getattr(checks, name))
     print(f"{len(order if not args.only else args.only) - len(checks.failures)} passed, {len(checks.failures)} failed")

@@ -26,6 +26,11 @@ def navigation_for(user, current_path=""):
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        active = current_path == url or (url != "/" and current_path.startswith(url))
-        entries.append({"label": label, "url": url, "active": active})
+        entries.append({"label": label, "url": url, "active": False})
+    # One entry is highlighted: the longest url the path is under (Benchmarks, not also the Panel
+    # it sits below).
+    matching = [entry for entry in entries
+                if current_path == entry["url"] or (entry["url"] != "/" and current_path.startswith(entry["url"]))]
+    if matching:
+        max(matching, key=lambda entry: len(entry["url"]))["active"] = True
     return entries

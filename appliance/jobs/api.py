@@ -25,7 +25,7 @@ def visible_job(request, public_id):
 
 def filtered_jobs(user, status=""):
     # Lists never show a transcript: leaving it in the database keeps a page of long jobs light.
-    jobs = visible_jobs(user, Transcription.objects.select_related("owner").defer("result"))
+    jobs = visible_jobs(user, Transcription.objects.select_related("owner").defer("result", "previous_run"))
     if status:
         jobs = jobs.filter(status=status)
     return jobs
@@ -129,12 +129,11 @@ def job_download(request, public_id, fmt):
     job = visible_job(request, public_id)
     if fmt not in EXPORT_FORMATS:
         return error(f"Unknown format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}.", status=404)
-    if job.status != Status.DONE or not job.result:
+    if not job.transcript:
         return error("The transcript is not ready: the job has not finished successfully.", status=409)
-    text = export_result(TranscriptionResult.from_dict(job.result), fmt)
+    text = export_result(TranscriptionResult.from_dict(job.transcript), fmt)
     response = HttpResponse(text, content_type=CONTENT_TYPES.get(fmt, "text/plain; charset=utf-8"))
-    stem = job.original_name.rsplit(".", 1)[0] or "transcript"
-    response["Content-Disposition"] = content_disposition_header(True, f"{stem}.{fmt}")
+    response["Content-Disposition"] = content_disposition_header(True, job.download_name(fmt))
     return response
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Status(models.TextChoices):
@@ -14,6 +15,16 @@ class Status(models.TextChoices):
 
 
 FINISHED_STATUSES = (Status.DONE, Status.FAILED, Status.CANCELLED)
+
+# What a finished run consists of: its options and its outcome. A rerun keeps these of the run
+# before in previous_run until the new run is done, and puts them back if it ends otherwise.
+OPTION_FIELDS = ("model_name", "language", "task", "batch_size", "vad", "word_timestamps", "initial_prompt")
+OUTCOME_FIELDS = (
+    "result", "detected_language", "processing_seconds", "duration_seconds", "real_time_factor",
+    "model_used", "device_used", "compute_type_used", "progress", "started_at", "finished_at",
+)  # fmt: skip
+RUN_FIELDS = OPTION_FIELDS + OUTCOME_FIELDS
+_MOMENT_FIELDS = ("started_at", "finished_at")
 
 
 def audio_upload_path(job, filename):
@@ -48,6 +59,9 @@ class Transcription(models.Model):
     cancel_requested = models.BooleanField(default=False)
 
     result = models.JSONField(null=True, blank=True)
+    # The finished run a rerun replaces, {field: value} of RUN_FIELDS: kept until the new run is
+    # done, restored when it is cancelled or fails (one step of a transcript's history).
+    previous_run = models.JSONField(null=True, blank=True)
     detected_language = models.CharField(max_length=16, blank=True, default="")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -74,6 +88,57 @@ class Transcription(models.Model):
     @property
     def is_finished(self):
         return self.status in FINISHED_STATUSES
+
+    def keep_current_run(self):
+        """Before a rerun: remember this run when it produced a transcript (a failed or
+        cancelled run has nothing worth keeping; an earlier kept run then stays)."""
+        if self.status == Status.DONE and self.result is not None:
+            self.previous_run = {
+                field: getattr(self, field).isoformat() if field in _MOMENT_FIELDS and getattr(self, field)
+                else getattr(self, field)
+                for field in RUN_FIELDS
+            }
+
+    def restore_previous_run(self, ended_as, reason):
+        """A rerun ended as `ended_as` (cancelled or failed): put the kept run back, done, with a
+        word on what happened. Returns False when there is nothing to restore."""
+        from django.utils.dateparse import parse_datetime
+
+        if not self.previous_run:
+            return False
+        for field, value in self.previous_run.items():
+            setattr(self, field, parse_datetime(value) if field in _MOMENT_FIELDS and value else value)
+        self.previous_run = None
+        self.status = Status.DONE
+        self.cancel_requested = False
+        what = "was cancelled" if ended_as == Status.CANCELLED else f"failed ({reason})" if reason else "failed"
+        self.error_message = f"The new run {what}: the previous transcript is kept."
+        return True
+
+    def end_run(self, status, error=""):
+        """Record how this run ended; returns the fields to save. Only what a run owns: a cancel
+        request written meanwhile survives (except when the kept run comes back, done)."""
+        if status != Status.DONE and self.restore_previous_run(status, error):
+            return ["status", "error_message", "cancel_requested", "previous_run", *RUN_FIELDS]
+        self.status, self.error_message = status, error
+        self.finished_at = timezone.now()
+        if status == Status.DONE:
+            self.previous_run = None  # the new transcript replaces it
+        return ["status", "error_message", "previous_run", *OUTCOME_FIELDS]
+
+    @property
+    def transcript(self):
+        """The result to read and download: this run's, or the kept one while a rerun works."""
+        if self.status == Status.DONE:
+            return self.result
+        return (self.previous_run or {}).get("result")
+
+    def download_name(self, fmt):
+        """jfk.flac -> jfk_flac_1a2b3c4d.txt: the source's type keeps jfk.flac and jfk.mp4 apart,
+        the start of the job id keeps two uploads of one file (or reruns saved beside) apart."""
+        name = Path(self.original_name)
+        parts = [name.stem or "transcript", name.suffix.lstrip(".").lower(), self.public_id.hex[:8]]
+        return "_".join(part for part in parts if part) + f".{fmt}"
 
     @property
     def segments(self):

@@ -150,16 +150,6 @@ def _finish_if_present(job, status, error=""):
         _finish(job, status, error)
 
 
-RESULT_FIELDS = [
-    "result", "detected_language", "processing_seconds", "duration_seconds", "real_time_factor",
-    "model_used", "device_used", "compute_type_used", "progress",
-]  # fmt: skip
-
-
 def _finish(job, status, error=""):
-    job.status = status
-    job.error_message = error
-    job.finished_at = timezone.now()
-    # Only what this attempt owns: a cancel request written meanwhile must survive.
-    job.save(update_fields=["status", "error_message", "finished_at", *RESULT_FIELDS])
+    job.save(update_fields=job.end_run(status, error))
     transaction.on_commit(lambda: publish_job(job))

@@ -47,6 +47,8 @@ def job_summary(job):
 def job_detail(job):
     data = job_summary(job)
     data["result"] = job.result
+    # A rerun is on its way and the transcript before it still downloads until it is done.
+    data["previous_transcript_kept"] = bool(job.previous_run) and not job.is_finished
     return data
 
 

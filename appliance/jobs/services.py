@@ -109,25 +109,32 @@ def _send(job):
     except Exception:
         # The row must not wait for a message that was never sent.
         logger.exception("could not queue job %s", job.pk)
-        job.status, job.finished_at = Status.FAILED, timezone.now()
-        job.error_message = "The job could not be queued (the message broker is unavailable): run it again in a moment."
-        Transcription.objects.filter(pk=job.pk, status=Status.QUEUED).update(
-            status=job.status, finished_at=job.finished_at, error_message=job.error_message
+        job = _end_if_queued(
+            job, Status.FAILED, "The job could not be queued (the message broker is unavailable): run it again in a moment."
         )
     publish_job(job)
+
+
+def _end_if_queued(job, status, error=""):
+    """End a job no worker has claimed yet (a rerun gets its kept run back); the row as it is now."""
+    with transaction.atomic():
+        current = Transcription.objects.select_for_update().filter(pk=job.pk).first()
+        if current is None:
+            return job
+        if current.status == Status.QUEUED:
+            current.cancel_requested = status == Status.CANCELLED
+            current.save(update_fields=["cancel_requested", *current.end_run(status, error)])
+    return current
 
 
 def cancel(job):
     """Queued: cancelled at once. Running: the worker stops at its next batch (monitor thread)."""
     if job.is_finished:
         raise JobActionRefused(f"The job is already {job.get_status_display().lower()}.")
-    with transaction.atomic():
-        updated = Transcription.objects.filter(pk=job.pk, status=Status.QUEUED).update(
-            status=Status.CANCELLED, cancel_requested=True, finished_at=timezone.now()
-        )
-        if not updated:
-            Transcription.objects.filter(pk=job.pk).update(cancel_requested=True)
-    job.refresh_from_db()
+    job = _end_if_queued(job, Status.CANCELLED)
+    if not job.is_finished:
+        Transcription.objects.filter(pk=job.pk).update(cancel_requested=True)
+        job.refresh_from_db()
     publish_job(job)
     return job
 
@@ -142,11 +149,13 @@ def delete(job):
 
 
 def rerun(job, options):
-    """Run a finished job again on the same audio with new options; the old result is replaced."""
+    """Run a finished job again on the same audio with new options. Its transcript is kept until
+    the new one is done, and comes back if the new run is cancelled or fails."""
     if not job.is_finished:
         raise JobActionRefused("The job has not finished yet: cancel it first or wait for it.")
     if not job.audio or not job.audio.storage.exists(job.audio.name):
         raise JobActionRefused("The audio of this job is gone, so it cannot run again: upload the file anew.")
+    job.keep_current_run()
     for field, value in options.as_fields().items():
         setattr(job, field, value)
     job.status = Status.QUEUED

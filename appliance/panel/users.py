@@ -35,8 +35,7 @@ def _check_password(password, user):
 
 
 def _other_active_admins(user):
-    return get_user_model().objects.filter(is_active=True, role=Role.ADMIN).exclude(pk=user.pk).exists() or \
-        get_user_model().objects.filter(is_active=True, is_superuser=True).exclude(pk=user.pk).exists()
+    return get_user_model().objects.filter(is_active=True, role=Role.ADMIN).exclude(pk=user.pk).exists()
 
 
 def create_user(actor, username, email, role, password=None, request=None):
@@ -68,7 +67,9 @@ def set_active(actor, user, active, request=None):
 def set_role(actor, user, role, request=None):
     if role not in Role.values:
         raise UserChangeError(f"Unknown role {role!r}.")
-    if role != Role.ADMIN and user.role == Role.ADMIN and not user.is_superuser:
+    # Demoting is refused for oneself (an admin who clicks the wrong row must not lock
+    # themselves out); for anyone else it really demotes: User.save() clears the superuser flag.
+    if role != Role.ADMIN and user.role == Role.ADMIN:
         if user.pk == actor.pk:
             raise UserChangeError("You cannot take away your own admin role; another admin must do it.")
         if user.is_active and not _other_active_admins(user):

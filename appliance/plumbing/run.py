@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 from appliance.plumbing.embedded_redis import EmbeddedRedis, EmbeddedRedisError
-from appliance.plumbing.env import EnvError, env_int, env_path, env_str
+from appliance.plumbing.env import EnvError, env_int, env_path
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -54,7 +54,9 @@ class Supervisor:
         return [sys.executable, *arguments]
 
     def start_redis(self):
-        if env_str("REDIS_URL", ""):
+        # self.env, not os.environ: a caller (the jobs benchmark) may take REDIS_URL away so this
+        # appliance gets a Redis of its own instead of sharing another's queue.
+        if self.env.get("REDIS_URL", "").strip():
             log(f"using REDIS_URL={self.env['REDIS_URL']}")
             return
         self.redis = EmbeddedRedis(self.data_dir / "redis").start()

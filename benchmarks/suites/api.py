@@ -132,8 +132,11 @@ def run(options):
     root = Path(options.work_dir) / NAME
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
+    options.plan(2 + 3 + 1 + 2 * pairs)  # speech, appliance up, three endpoints, first job, the pairs
     audio = synthesize(SHORT_SPEECH, root / "short.wav")
+    options.advance("speech ready")
     with Appliance(root, options.log) as appliance:
+        options.advance("appliance up")
         token = _manage(appliance, "create_api_token", "admin", "--name", "benchmark")
         job_id = _seed(appliance, jobs)
         endpoints = {"job list": "/api/jobs/", "job status": f"/api/jobs/{job_id}/", "models": "/v1/models"}
@@ -141,10 +144,11 @@ def run(options):
         for label, path in endpoints.items():
             measure_endpoint(appliance.base_url, path, token, 2, 3)  # warm caches and connections
             latency[label] = measure_endpoint(appliance.base_url, path, token, clients, requests)
-            options.log(f"{label}: p50 {latency[label]['p50_ms']} ms, p95 {latency[label]['p95_ms']} ms")
+            options.advance(f"{label}: p50 {latency[label]['p50_ms']} ms, p95 {latency[label]['p95_ms']} ms")
         _wait_for_worker(appliance.base_url, token, audio, options.log)
+        options.advance("the worker transcribes")
         runs = alternate({"api": _api_subject(appliance.base_url, token, audio),
-                          "engine": _engine_subject(root / "data", audio)}, pairs, options.log)
+                          "engine": _engine_subject(root / "data", audio)}, pairs, options.log, options.advance)
     overhead = compare(runs, "seconds", "api", "engine")
     extra = overhead["api_median"] - overhead["engine_median"]
     return {

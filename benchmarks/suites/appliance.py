@@ -73,8 +73,10 @@ def run(options):
     pairs = options.number("pairs", QUICK_PAIRS if options.quick else FULL_PAIRS)
     https_port = options.number("https_port", 443)
     http_port = options.number("http_port", 8088)
-    kept = alternate(_subjects(https_port, http_port, requests, False), pairs, log=options.log)
-    fresh = alternate(_subjects(https_port, http_port, max(10, requests // 5), True), pairs, log=options.log)
+    options.plan(4 * pairs)
+    kept = alternate(_subjects(https_port, http_port, requests, False), pairs, log=options.log, advance=options.advance)
+    fresh = alternate(_subjects(https_port, http_port, max(10, requests // 5), True), pairs, log=options.log,
+                      advance=options.advance)
     kept_ratio = compare(kept, "median_ms", "https", "http")
     fresh_ratio = compare(fresh, "median_ms", "https", "http")
     overhead = kept_ratio["median_pair_ratio"] - 1

@@ -55,11 +55,12 @@ def run(options):
     audio = audio_from(options)
     measure = engine_subject("bare", audio, settings, options.work_dir / NAME / "data")
     runs = []
+    options.plan(runs_wanted)
     for number in range(runs_wanted):
-        options.log(f"bare faster-whisper run {number + 1}/{runs_wanted}")
         figures = measure()
         figures.pop("text", None)
         runs.append(figures)
+        options.advance(f"bare faster-whisper run {number + 1}/{runs_wanted}")
     throughputs = [figures["throughput"] for figures in runs]
     noise = noise_percent(throughputs)
     return {

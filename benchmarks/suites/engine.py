@@ -68,10 +68,12 @@ def engine_settings(options, **fixed):
 def run(options):
     seconds, pairs = seconds_and_pairs(options)
     settings = engine_settings(options)
+    options.plan(1 + 2 * pairs)
     audio, reference_text = cached_reference_speech(options, seconds)
+    options.advance("reference speech ready")
     data_dir = options.work_dir / NAME / "data"
     subjects = {label: engine_subject(label, audio, settings, data_dir) for label in ("engine", "bare")}
-    runs = alternate(subjects, pairs, log=options.log)
+    runs = alternate(subjects, pairs, log=options.log, advance=options.advance)
     for figures in runs:
         figures["wer"] = word_error_rate(reference_text, figures.pop("text"))
 

@@ -144,11 +144,13 @@ def run(options):
     device = options.text("device", "cpu")
     directory = options.work_dir / "engine-fast"
     directory.mkdir(parents=True, exist_ok=True)
+    peers = ["bare"] + (["whispers2t"] if importlib.util.find_spec("whisper_s2t") else [])
+    options.plan(1 + len(models) * 2 * len(peers) * 2 * pairs)  # the speech, then every measured run
     scenarios = {
         "long": _long_recording(options, directory, options.number("long_seconds", defaults["long_seconds"])),
         "queue": queue_files(options, directory, defaults["queue_seconds"]),
     }
-    peers = ["bare"] + (["whispers2t"] if importlib.util.find_spec("whisper_s2t") else [])
+    options.advance("speech ready")
     comparisons, rows, fast_settings = [], [], {}
     for model in models:
         settings = {
@@ -170,7 +172,8 @@ def run(options):
                 worker_environment = threaded_worker_environment(usable_cores())
                 subjects = {"fast": files_subject("fast", files, fast_settings, directory / "data", worker_environment),
                             opponent: files_subject(opponent, files, settings, directory / "data")}
-                runs = alternate(subjects, pairs, log=lambda message, label=label: options.log(f"{label}: {message}"))
+                runs = alternate(subjects, pairs, log=lambda message, label=label: options.log(f"{label}: {message}"),
+                                 advance=lambda what, label=label: options.advance(f"{label}: {what}"))
                 comparison = _compare(label, runs, opponent)
                 comparisons.append(comparison)
                 rows += [[label, run["pair"], run["label"], round(run["throughput"], 2),

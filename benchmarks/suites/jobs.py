@@ -52,7 +52,10 @@ class Appliance:
             APPLIANCE_DEVICE="cpu",
             APPLIANCE_ENGINE_PIPELINE=settings["pipeline"],
         )
-        self.supervisor.env.pop("DATABASE_URL", None)
+        # Its own database and its own Redis, always: with the appliance's REDIS_URL its worker
+        # would take the appliance's queued jobs and, finding no such row, drop them.
+        for shared in ("DATABASE_URL", "REDIS_URL"):
+            self.supervisor.env.pop(shared, None)
         self.log = log
 
     def __enter__(self):
@@ -172,14 +175,18 @@ def run(options):
     # `--set pipeline=faster-whisper` measures the job path's own overhead around the same
     # engine as the baseline.
     settings = engine_settings(options, beam_size=1, pipeline=options.text("pipeline", "dynamic"))
+    options.plan(3 + 4 * pairs)  # speech, appliance up, warm-up job, the job pairs, the queue pairs
     audio, _ = cached_reference_speech(options, seconds)
+    options.advance("reference speech ready")
     data_dir = Path(os.environ.get("BENCHMARK_JOBS_DATA_DIR", "/tmp")) / f"wa-bench-{secrets.token_hex(3)}"
     with Appliance(data_dir, settings, options.log) as appliance:
+        options.advance("appliance up")
         subjects = {
             "job": _job_subject(appliance, audio, settings),
             "bare": engine_subject("bare", audio, settings, data_dir),
         }
-        runs = alternate(subjects, pairs, log=options.log)
+        options.advance("warm-up job done")
+        runs = alternate(subjects, pairs, log=options.log, advance=options.advance)
         queue_seconds = (FAST_QUICK if options.quick else FAST_FULL)["queue_seconds"]
         files = queue_files(options, options.work_dir / "engine-fast", queue_seconds)
         bare_settings = {**settings, "device": "cpu", "workers": 1}
@@ -187,7 +194,8 @@ def run(options):
             "jobs": _job_queue_subject(appliance, files, settings),
             "bare": files_subject("bare", files, bare_settings, options.work_dir / "engine-fast" / "data"),
         }
-        queue_runs = alternate(queue_subjects, pairs, log=lambda message: options.log(f"queue: {message}"))
+        queue_runs = alternate(queue_subjects, pairs, log=lambda message: options.log(f"queue: {message}"),
+                               advance=lambda what: options.advance(f"queue: {what}"))
     queue = _queue_comparison(queue_runs)
     for figures in runs:
         figures["throughput"] = figures["audio_seconds"] / figures["transcribe_seconds"]

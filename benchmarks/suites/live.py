@@ -190,19 +190,23 @@ def run(options):
         counts = tuple(int(value) for value in options.text("streams", "").split(",") if value)
     model = options.text("model", "tiny.en")
     threads = options.number("threads", usable_cores())
+    configurations = [(count, max_batch) for count in counts for max_batch in ((16, 1) if count > 1 else (16,))]
+    options.plan(2 + len(configurations))  # speech, model + reference words, each configuration
     path, text = cached_reference_speech(options, seconds)
+    options.advance("reference speech ready")
     pcm = _pcm16_16k(path)
     manager = ModelManager(
         EngineConfig(data_dir=options.work_dir / NAME / "data", cpu_threads=threads, compute_type="int8", preload=(model,))
     )
     manager.preload()
     reference = _reference_words(manager, path, model)
+    options.advance("reference words ready")
     spool_dir = options.work_dir / NAME / "spool"
     rows = []
-    for count in counts:
-        for max_batch in (16, 1) if count > 1 else (16,):
-            options.log(f"{count} stream(s), {'batched' if max_batch > 1 else 'one at a time'}, {len(pcm) / 32000:.0f} s")
-            rows.append(_run_configuration(manager, model, count, max_batch, pcm, reference, text, spool_dir))
+    for count, max_batch in configurations:
+        options.log(f"{count} stream(s), {'batched' if max_batch > 1 else 'one at a time'}, {len(pcm) / 32000:.0f} s")
+        rows.append(_run_configuration(manager, model, count, max_batch, pcm, reference, text, spool_dir))
+        options.advance(f"{count} stream(s) measured")
     manager.close()
     return _report(rows, seconds, model, threads)
 

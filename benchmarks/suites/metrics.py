@@ -62,9 +62,10 @@ def run(options):
     pairs = options.number("pairs", QUICK_PAIRS if options.quick else FULL_PAIRS)
     data_dir = options.work_dir / NAME / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
+    options.plan(2 * pairs)
     _setup_django(data_dir)
     runs = alternate({"with_metrics": _subject(True, requests), "without_metrics": _subject(False, requests)},
-                     pairs, log=options.log)
+                     pairs, log=options.log, advance=options.advance)
     p50 = compare(runs, "p50_ms", "with_metrics", "without_metrics")
     p95 = compare(runs, "p95_ms", "with_metrics", "without_metrics")
     return {

@@ -193,16 +193,20 @@ def run(options):
     root = options.work_dir / NAME
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
+    options.plan(3 + changes)  # appliance up, first round of pages, the other rounds, each preload change
     with Appliance(root, options.log) as appliance:
+        options.advance("appliance up")
         browser = Browser(appliance.base_url)
         rss_started = appliance.web_rss_mb()
         browser.log_in("admin", ADMIN_PASSWORD)
         statuses = _exercise_pages(browser, 1)
         rss_first_round = appliance.web_rss_mb()
+        options.advance("first round of pages")
         statuses.update(_exercise_pages(browser, rounds))
+        options.advance(f"{rounds} more rounds of pages")
         rss_after = appliance.web_rss_mb()
         options.log(f"web RSS {rss_started:.0f} MB at start, {rss_after:.0f} MB after {rounds + 1} rounds")
-        unloads, loads = _time_preload_changes(appliance, browser, changes, options.log)
+        unloads, loads = _time_preload_changes(appliance, browser, changes, options.advance)
         rss_end = appliance.web_rss_mb()
     growth = rss_after - rss_started
     bad_pages = {path: status for path, status in statuses.items() if status != 200}

@@ -61,11 +61,13 @@ def run(options):
     pairs = options.number("pairs", QUICK_PAIRS if options.quick else FULL_PAIRS)
     if "seconds" not in options.params:
         options.params["seconds"] = str(QUICK_SECONDS if options.quick else FULL_SECONDS)
+    options.plan(1 + 2 * pairs)
     audio = audio_from(options)
+    options.advance("audio ready")
     data_dir = options.work_dir / NAME / "data"
     subjects = {"cold": _subject(False, audio, settings, data_dir),
                 "preloaded": _subject(True, audio, settings, data_dir)}
-    runs = alternate(subjects, pairs, log=options.log)
+    runs = alternate(subjects, pairs, log=options.log, advance=options.advance)
     first = compare(runs, "first_request_seconds", "cold", "preloaded")
     preloaded_runs = [figures for figures in runs if figures["label"] == "preloaded"]
     cold_runs = [figures for figures in runs if figures["label"] == "cold"]

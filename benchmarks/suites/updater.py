@@ -202,16 +202,21 @@ def run(options):
     seconds = options.number("seconds", QUICK_SECONDS if options.quick else FULL_SECONDS)
     pairs = options.number("pairs", QUICK_PAIRS if options.quick else FULL_PAIRS)
     threads = options.number("threads", usable_cores())
+    options.plan(2 + 2 * pairs + 1)  # wheelhouse, speech, the pairs, update + rollback
     requirements, modules, install_note = _wheelhouse(directory, options.quick, options.text("requirements", "web"),
                                                       options.log)
     wheel_setup = (directory / "wheelhouse", requirements, modules)
+    options.advance("wheelhouse ready")
     audio = _speech(directory, seconds, options.log)
+    options.advance("speech ready")
 
-    runs = alternate(_subjects(directory, audio, wheel_setup, threads, options.log), pairs, log=options.log)
+    runs = alternate(_subjects(directory, audio, wheel_setup, threads, options.log), pairs, log=options.log,
+                     advance=options.advance)
     throughput = compare(runs, "throughput", "while-updating", "alone")
     ratio = throughput["median_pair_ratio"]
     overhead = 1 - ratio
     update_wall, update, rollback_wall, rollback = _update_and_rollback(directory, wheel_setup, options.log)
+    options.advance("update and rollback measured")
     updating = [r for r in runs if r["label"] == "while-updating"]
     return {
         "summary": {

@@ -15,6 +15,8 @@ LATENCY_SERIES = (
     ("warm request", "preload", "warm_request_seconds"),
     ("API transcription", "api", "transcription via API s (median)"),
 )
+# A chart of one run is a dot: the history table says as much until there are this many runs.
+MINIMUM_RUNS = 2
 COLOURS = ("#1f6feb", "#d9480f", "#2b8a3e", "#862e9c")
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 52, 16, 16, 34
 

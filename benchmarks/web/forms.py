@@ -10,6 +10,10 @@ class RunForm(forms.Form):
                                        error_messages={"required": "Pick at least one suite."})
     quick = forms.BooleanField(required=False, initial=True, help_text=(
         "Seconds of work per suite: checks that everything runs; figures are indicative."))
+    time_limit_minutes = forms.IntegerField(
+        required=False, min_value=1, max_value=24 * 60, label="Time limit (minutes)",
+        help_text="The run stops (and ends every process it started) when it takes longer. "
+                  "Empty: 30 minutes in quick mode, 4 hours otherwise.")
     audio = forms.FileField(required=False, help_text="Your own recording for the suites that take one "
                                                       "(otherwise espeak-ng reference speech).")
 

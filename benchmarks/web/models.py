@@ -11,14 +11,23 @@ class BenchmarkRun(models.Model):
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     suites = models.JSONField(default=list)  # suite names, in the order they run
     quick = models.BooleanField(default=False)
     params = models.JSONField(default=dict, blank=True)  # SuiteOptions.params (e.g. the uploaded audio's path)
     audio_label = models.CharField(max_length=300, default=REFERENCE_AUDIO_LABEL)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.FloatField(default=0.0)  # 0..1, suites finished / suites asked for
+    progress = models.FloatField(default=0.0)  # 0..1: suites done plus the running suite's share of its steps
     current_suite = models.CharField(max_length=64, blank=True)
+    current_step = models.CharField(max_length=200, blank=True)  # the running suite's last step, in words
+    time_limit_seconds = models.PositiveIntegerField(default=30 * 60)  # the whole run; past it, it is stopped
+    cancel_requested = models.BooleanField(default=False)
+    # Who runs it: the suites run as child processes whose environment carries process_marker, so
+    # a cancel, a timeout, a worker stop or the next start-up can find and end every one of them.
+    worker = models.CharField(max_length=255, blank=True)
+    process_marker = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     results = models.JSONField(default=dict, blank=True)  # {suite: runner result, or {"error": text}}
     machine = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
@@ -36,7 +45,7 @@ class BenchmarkRun(models.Model):
 
     @property
     def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED)
 
     def suite_results(self):
         """Results of the suites that produced figures, in the order they were asked for."""

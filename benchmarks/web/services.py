@@ -1,22 +1,18 @@
-"""Benchmark runs: start one, run it (from the Celery task), compare it with the run before.
-
-The suites run through benchmarks.suite_runner.run_suite, the same code as `python -m benchmarks run`.
+"""Benchmark runs: start one, compare it with the run before, export it. The task runs it
+(benchmarks.web.execution): each suite as `python -m benchmarks run` in a child process.
 """
 import logging
 import shutil
-import traceback
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from benchmarks.machine import describe_machine
-from benchmarks.suite_options import SuiteOptions
 from benchmarks.registry import discover_suites
 from benchmarks.report import to_json, to_markdown
-from benchmarks.suite_runner import run_suite
 from benchmarks.web import targets
+from benchmarks.web.execution import default_time_limit_minutes
 from benchmarks.web.models import REFERENCE_AUDIO_LABEL, BenchmarkRun
 
 logger = logging.getLogger(__name__)
@@ -44,13 +40,15 @@ def suite_catalog():
     return catalog, broken
 
 
-def start_run(user, suites, quick, audio=None):
+def start_run(user, suites, quick, audio=None, time_limit_minutes=None):
     """Store a queued run and queue its task after the commit. audio: (path, label) of an upload."""
     from benchmarks.web.tasks import run_benchmark
 
     params = {"audio": str(audio[0])} if audio else {}
+    minutes = time_limit_minutes or default_time_limit_minutes(quick)
     run = BenchmarkRun.objects.create(suites=list(suites), quick=quick, params=params, created_by=user,
-                                      audio_label=audio[1] if audio else REFERENCE_AUDIO_LABEL)
+                                      audio_label=audio[1] if audio else REFERENCE_AUDIO_LABEL,
+                                      time_limit_seconds=minutes * 60)
     transaction.on_commit(lambda: run_benchmark.delay(run.pk))
     return run
 
@@ -74,55 +72,10 @@ def discard_upload(path):
     shutil.rmtree(Path(path).parent, ignore_errors=True)
 
 
-def claim(run_id):
-    """queued → running, once: a second delivery of the same task finds nothing to do."""
-    claimed = BenchmarkRun.objects.filter(pk=run_id, status=BenchmarkRun.Status.QUEUED).update(
-        status=BenchmarkRun.Status.RUNNING, started_at=timezone.now(), progress=0.0)
-    return BenchmarkRun.objects.filter(pk=run_id).first() if claimed else None
-
-
-def execute(run):
-    """Run the suites one after another, saving after each so the page shows the progress."""
-    run.machine = describe_machine()
-    run.save(update_fields=["machine"])
-    _, uses_audio = _audio_suites()
-    for index, name in enumerate(run.suites):
-        run.current_suite = name
-        run.save(update_fields=["current_suite"])
-        params = dict(run.params) if name in uses_audio else {}
-        options = SuiteOptions(quick=run.quick, work_dir=work_dir(), params=params,
-                               log=lambda message, name=name: logger.info("benchmark %s %s: %s", run.pk, name, message))
-        try:
-            result = run_suite(name, options)
-            result["audio"] = run.audio_label if name in uses_audio else REFERENCE_AUDIO_LABEL
-        except Exception as error:  # one broken suite must not lose the others' results
-            logger.exception("benchmark run %s: suite %s failed", run.pk, name)
-            result = {"suite": name, "error": f"{type(error).__name__}: {error}",
-                      "traceback": traceback.format_exc(limit=5)}
-        if not BenchmarkRun.objects.filter(pk=run.pk).exists():
-            return  # deleted while running: nothing left to report to
-        run.results = {**run.results, name: result}
-        run.progress = (index + 1) / len(run.suites)
-        run.save(update_fields=["results", "progress"])
-    run.current_suite = ""
-    run.finished_at = timezone.now()
-    errors = run.suite_errors()
-    if errors and len(errors) == len(run.suites):
-        run.status = BenchmarkRun.Status.FAILED
-        run.error = "every suite failed: " + "; ".join(f"{name}: {text}" for name, text in errors.items())
-    else:
-        run.status = BenchmarkRun.Status.DONE
-    run.save(update_fields=["current_suite", "finished_at", "status", "error"])
-
-
-def fail(run_id, error):
-    BenchmarkRun.objects.filter(pk=run_id).update(status=BenchmarkRun.Status.FAILED, error=error,
-                                                  finished_at=timezone.now(), current_suite="")
-
-
-def _audio_suites():
+def audio_suite_names():
+    """The suites that take the admin's recording (the others get espeak-ng reference speech)."""
     catalog, _ = suite_catalog()
-    return catalog, {name for name, _, accepts in catalog if accepts}
+    return {name for name, _, accepts in catalog if accepts}
 
 
 # --- regressions ---------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Benchmark pages. Admins only; the work is in services, targets and charts."""
+from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appliance.accounts.permissions import admin_required
-from benchmarks.web import charts, services, targets
+from benchmarks.web import charts, execution, services, targets
 from benchmarks.web.forms import RunForm
 from benchmarks.web.models import BenchmarkRun
 
@@ -12,9 +13,12 @@ HISTORY_LENGTH = 30
 
 
 def _history_context():
+    execution.fail_stale_runs()  # a run whose worker died must not look "running" here
     history = list(BenchmarkRun.objects.all()[:HISTORY_LENGTH])
     finished = [run for run in reversed(history) if run.status == BenchmarkRun.Status.DONE]
-    return {"history": history, "charts": charts.history_charts(finished)}
+    # A chart of one point says nothing: the table alone until there are two runs to compare.
+    shown_charts = charts.history_charts(finished) if len(finished) >= charts.MINIMUM_RUNS else []
+    return {"history": history, "charts": shown_charts}
 
 
 @admin_required
@@ -31,7 +35,8 @@ def index(request):
             if label is None:
                 services.discard_upload(path)
         if not form.errors:
-            run = services.start_run(request.user, form.cleaned_data["suites"], form.cleaned_data["quick"], audio)
+            run = services.start_run(request.user, form.cleaned_data["suites"], form.cleaned_data["quick"], audio,
+                                     form.cleaned_data["time_limit_minutes"])
             return redirect("benchmarks:run", pk=run.pk)
     return render(request, "benchmarks/index.html", {
         "form": form, "catalog": catalog, "broken": broken, "selected": form["suites"].value() or [],
@@ -57,12 +62,25 @@ def run_detail(request, pk):
 @admin_required
 @require_GET
 def run_status(request, pk):
+    execution.fail_stale_runs()
     run = get_object_or_404(BenchmarkRun, pk=pk)
     return JsonResponse({
-        "id": run.pk, "status": run.status, "progress": run.progress, "current_suite": run.current_suite,
+        "id": run.pk, "status": run.status, "status_label": run.get_status_display(), "progress": run.progress,
+        "current_suite": run.current_suite, "current_step": run.current_step,
         "finished_suites": [name for name in run.suites if name in run.results], "suites": run.suites,
-        "error": run.error, "finished": run.is_finished,
+        "error": run.error, "finished": run.is_finished, "cancel_requested": run.cancel_requested,
     })
+
+
+@admin_required
+@require_POST
+def run_cancel(request, pk):
+    run = get_object_or_404(BenchmarkRun, pk=pk)
+    if execution.cancel(run):
+        messages.success(request, f"Benchmark run #{run.pk} is being cancelled.")
+    else:
+        messages.error(request, f"Benchmark run #{run.pk} has already finished.")
+    return redirect("benchmarks:run", pk=run.pk)
 
 
 @admin_required

@@ -39,3 +39,34 @@ ENGINE = {"engine_throughput_x_realtime": 29.4, "bare_throughput_x_realtime": 30
           "model_load_seconds_cold": 1.25, "bare_model_load_seconds": 1.2}
 PRELOAD = {"cold_first_request_seconds": 2.4, "preloaded_first_request_seconds": 0.8, "warm_request_seconds": 0.8,
            "preloaded_model_load_in_first_request_seconds": 0.0}
+
+
+def suite_servers(run):
+    """The run's processes that serve its appliance under test (daphne, Celery), once they run."""
+    from benchmarks.process import marked_processes
+
+    run.refresh_from_db()
+    if not run.process_marker:
+        return []
+    servers = []
+    for process in marked_processes(run.process_marker):
+        try:
+            command = " ".join(process.cmdline())
+        except Exception:
+            continue
+        if "daphne" in command or "worker_command" in command:
+            servers.append(process)
+    return servers
+
+
+@pytest.fixture
+def queued_run(admin_user):
+    """queued_run(suites, time_limit_seconds=1800) -> a queued quick BenchmarkRun and its task sent."""
+    from benchmarks.web.tasks import run_benchmark
+
+    def queue(suites, time_limit_seconds=1800):
+        run = BenchmarkRun.objects.create(suites=list(suites), quick=True, created_by=admin_user,
+                                          time_limit_seconds=time_limit_seconds)
+        run_benchmark.delay(run.pk)
+        return run
+    return queue

@@ -38,8 +38,9 @@ def test_the_status_endpoint_reports_progress(admin_client, store_run):
 
     state = admin_client.get(reverse("benchmarks:run-status", args=[run.pk])).json()
 
-    assert state == {"id": run.pk, "status": "done", "progress": 1.0, "current_suite": "",
-                     "finished_suites": ["preload"], "suites": ["preload"], "error": "", "finished": True}
+    assert state == {"id": run.pk, "status": "done", "status_label": "Done", "progress": 1.0, "current_suite": "",
+                     "current_step": "", "finished_suites": ["preload"], "suites": ["preload"], "error": "",
+                     "finished": True, "cancel_requested": False}
 
 
 def test_a_run_exports_as_json_and_markdown(admin_client, store_run):

@@ -1,6 +1,6 @@
-import time
 
 import pytest
+from waiting import wait_until
 
 
 def wait_for_job(job, statuses=("done", "failed", "cancelled"), timeout_seconds=180):
@@ -47,16 +47,6 @@ def long_speech(speech_wav, tmp_path_factory):
         check=True,
     )
     return target
-
-
-def wait_until(condition, timeout_seconds=120, what="the condition"):
-    deadline = time.monotonic() + timeout_seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"{what} did not happen within {timeout_seconds} s")
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def test_the_transcript_downloads_in_every_export_format(done_job, staff_client)
 
         assert response.status_code == 200, fmt
         assert response["Content-Type"].startswith(content_type), fmt
-        assert response["Content-Disposition"] == f'attachment; filename="speech.{fmt}"'
+        assert response["Content-Disposition"] == f'attachment; filename="speech_wav_{done_job.public_id.hex[:8]}.{fmt}"'
         assert marker in response.content.decode(), fmt
     assert json.loads(staff_client.get(f"/api/jobs/{done_job.public_id}/download/json").content)["segments"]
 

@@ -76,3 +76,31 @@ def test_the_last_admin_can_neither_be_disabled_nor_demoted(admin_client, admin_
     admin_user.refresh_from_db()
     assert admin_user.is_active and admin_user.role == "admin"
     assert not AuditLogEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_setting_ones_own_role_to_staff_is_refused_even_for_a_superuser(admin_client, admin_user, staff_user):
+    admin_client.post(reverse("panel:user-role", args=[staff_user.pk]), {"role": "admin"})  # not the last admin
+    admin_user.refresh_from_db()
+    assert admin_user.is_superuser
+
+    page = admin_client.post(reverse("panel:user-role", args=[admin_user.pk]), {"role": "staff"}, follow=True)
+
+    assert "You cannot take away your own admin role" in page.content.decode()
+    assert "is now Staff" not in page.content.decode()
+    admin_user.refresh_from_db()
+    assert admin_user.role == "admin" and admin_user.is_superuser and admin_user.is_admin
+
+
+@pytest.mark.django_db
+def test_demoting_another_superuser_takes_every_right_away(admin_client, admin_user, user_password, client):
+    other = get_user_model().objects.create_superuser("root2", password=user_password)
+    assert other.role == "admin" and other.is_superuser
+
+    page = admin_client.post(reverse("panel:user-role", args=[other.pk]), {"role": "staff"}, follow=True)
+
+    assert "root2 is now Staff" in page.content.decode()
+    other.refresh_from_db()
+    assert other.role == "staff" and not other.is_superuser and not other.is_staff and not other.is_admin
+    client.login(username="root2", password=user_password)
+    assert client.get(reverse("panel:index")).status_code == 403

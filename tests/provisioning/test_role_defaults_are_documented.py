@@ -32,3 +32,13 @@ def test_every_role_variable_carries_the_role_prefix(role):
         if path.exists():
             names = [m.group(1) for m in map(TOP_LEVEL_KEY.match, path.read_text().splitlines()) if m]
             assert all(name.startswith(f"{role}_") for name in names), f"{path}: {names}"
+
+
+def test_the_app_role_installs_espeak_ng_for_the_benchmark_page():
+    import yaml
+
+    defaults = yaml.safe_load((PROVISIONING / "roles" / "app" / "defaults" / "main.yml").read_text())
+    tasks = yaml.safe_load((PROVISIONING / "roles" / "app" / "tasks" / "main.yml").read_text())
+
+    assert "espeak-ng" in defaults["app_packages"]
+    assert any(task.get("ansible.builtin.apt", {}).get("name") == "{{ app_packages }}" for task in tasks)

@@ -126,7 +126,25 @@ def subtitle_cues(result, max_line_chars=MAX_LINE_CHARS, max_lines=MAX_LINES, ma
                 current = candidate
         if current:
             cues.append(_cue(current, max_line_chars))
-    return cues
+    return monotonic_cues(cues, max_line_chars)
+
+
+def monotonic_cues(cues, max_line_chars=MAX_LINE_CHARS):
+    """Cues in start order, each ending no later than the next one starts: players stack or drop
+    overlapping cues, and segments of separately decoded chunks (or words Whisper timed a little
+    late) can overlap by some milliseconds. A cue left with no time of its own (the same start as
+    the next) joins the next one, so no word is lost."""
+    ordered = sorted(cues, key=lambda cue: cue.start_ms)
+    kept = []
+    for index, cue in enumerate(ordered):
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        if following is not None:
+            cue.end_ms = min(cue.end_ms, following.start_ms)
+            if cue.end_ms <= cue.start_ms:
+                following.lines = wrap_words(" ".join(cue.lines + following.lines).split(), max_line_chars)
+                continue
+        kept.append(cue)
+    return kept
 
 
 def _cue(words, max_line_chars):

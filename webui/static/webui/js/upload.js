@@ -37,7 +37,7 @@
     show(item, job.status, text);
   }
 
-  function send(file, item) {
+  function send(file, item, token) {
     active += 1;
     const data = new FormData(form);
     data.delete("files");
@@ -68,14 +68,14 @@
     request.addEventListener("error", function () {
       show(item, "failed", "The connection broke during the upload: check the network and try this file again.");
     });
-    request.addEventListener("loadend", function () { active -= 1; next(); });
+    request.addEventListener("loadend", function () { active -= 1; window.UploadGuard.settled(token); next(); });
     request.send(data);
   }
 
   function next() {
     while (active < PARALLEL && waiting.length) {
       const entry = waiting.shift();
-      send(entry.file, entry.item);
+      send(entry.file, entry.item, entry.token);
     }
   }
 
@@ -87,7 +87,7 @@
       } else if (maxBytes && file.size > maxBytes) {
         show(item, "refused", file.name + " is larger than the " + form.dataset.maxMb + " MB limit per file.");
       } else {
-        waiting.push({ file: file, item: item });
+        waiting.push({ file: file, item: item, token: window.UploadGuard.started(file.name) });
       }
     });
     next();

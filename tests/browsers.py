@@ -1,0 +1,31 @@
+"""Headless Chromium for the real-browser tests (selenium + the Debian chromium/chromedriver)."""
+import contextlib
+
+
+@contextlib.contextmanager
+def headless_chromium(width, height, accept_prompts=False):
+    """A browser window of width x height CSS pixels. accept_prompts: a page's beforeunload
+    question is answered "leave", as a person who leaves anyway would."""
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
+        options.add_argument(argument)
+    if accept_prompts:
+        options.set_capability("unhandledPromptBehavior", "accept")
+    options.binary_location = "/usr/bin/chromium"
+    service = webdriver.ChromeService(executable_path="/usr/bin/chromedriver")
+    browser = webdriver.Chrome(options=options, service=service)
+    browser.implicitly_wait(0)
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+def log_in(browser, live_server, client, user):
+    """Give the browser `user`'s session cookie (no login form to type into)."""
+    client.force_login(user)
+    browser.get(live_server.url + "/accounts/login/")
+    browser.add_cookie({"name": "sessionid", "value": client.cookies["sessionid"].value, "path": "/"})
+    return browser
