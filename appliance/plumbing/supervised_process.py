@@ -56,6 +56,7 @@ class SupervisedProcess:
         self.started_at = None
         self.restart_at = None
         self.restarts = 0
+        self.stopped = False
 
     @property
     def pid(self):
@@ -63,6 +64,7 @@ class SupervisedProcess:
 
     def start(self):
         self.process = self.launch()
+        self.stopped = False
         self.started_at = self.clock()
         self.restart_at = None
         self.log(f"started {self.name} (pid {self.process.pid})")
@@ -75,6 +77,8 @@ class SupervisedProcess:
     def check(self):
         """Notice an exit, schedule the restart, restart when due. Returns the exit status seen
         now (None when the child is running or already waiting for its restart)."""
+        if self.stopped:
+            return None
         now = self.clock()
         if self.restart_at is not None:
             if now >= self.restart_at:
@@ -102,6 +106,7 @@ class SupervisedProcess:
 
     def terminate(self):
         """Ask the child to stop (SIGTERM to its group); no restart follows."""
+        self.stopped = True
         self.restart_at = None
         if self.process is not None and self.process.poll() is None:
             self.log(f"stopping {self.name}")
