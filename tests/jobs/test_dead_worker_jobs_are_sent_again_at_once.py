@@ -9,12 +9,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from appliance import worker_heartbeat
 from appliance.jobs.dead_workers import requeue_jobs_of_dead_workers
 from appliance.jobs.models import Status, Transcription
 from appliance.jobs.runner import attempt_is_alive
 from appliance.plumbing.redis_client import get_redis
-from appliance.worker_heartbeat import worker_identity
+from appliance.runtime import presence
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +43,12 @@ def dead_local_pid():
 
 
 def present(identity):
-    payload = {"worker": identity, "pid": 1, "models": [], "at": 0}
-    get_redis().set(worker_heartbeat.KEY_PREFIX + identity, json.dumps(payload), ex=30)
+    record = {"identity": identity, "role": "worker", "hostname": "other-host", "pid": 1, "loaded": [], "at": 0}
+    get_redis().set(presence.KEY_PREFIX + identity, json.dumps(record), ex=presence.TTL_SECONDS)
 
 
 def test_a_job_of_a_dead_process_on_this_host_is_sent_again_at_once_and_only_once(staff_user):
-    host = worker_identity().rpartition(":")[0]
+    host = presence.process_identity().rpartition(":")[0]
     job = running_job(staff_user, f"{host}:{dead_local_pid()}")
 
     assert requeue_jobs_of_dead_workers() == [job.pk]
@@ -57,7 +56,7 @@ def test_a_job_of_a_dead_process_on_this_host_is_sent_again_at_once_and_only_onc
 
 
 def test_a_job_of_a_live_process_on_this_host_stays_where_it_is(staff_user):
-    host = worker_identity().rpartition(":")[0]
+    host = presence.process_identity().rpartition(":")[0]
     with subprocess.Popen(["sleep", "30"]) as alive:
         running_job(staff_user, f"{host}:{alive.pid}", beat_seconds_ago=600)
         try:
