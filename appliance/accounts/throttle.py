@@ -8,6 +8,8 @@ failure and is never extended by later ones, so no lock outlives it:
     anybody lock a colleague out, so a browser that has logged in to the account before
     (known_browser) is exempt from it, and `manage.py unlock_login` clears any lock from the console.
 A success clears the (username, address) count only: the other two are about the attacker.
+The addresses a username failed from are remembered for the same window, so an admin can lift
+every lock that keeps one person out (unlock_username) without knowing where they tried from.
 The client address is scope["client"], which trusts X-Forwarded-For only from the proxies in
 APPLIANCE_TRUSTED_PROXIES (appliance.plumbing.trusted_proxies).
 """
@@ -43,8 +45,14 @@ def is_locked_out(username, address, known_browser=False):
     return any(cache.get(key, 0) >= limit for key, limit in checked)
 
 
+def _addresses_key(username):
+    return f"{KEY_ROOT}:addresses-of:{_account(username)}"
+
+
 def record_failure(username, address):
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    addresses_key = _addresses_key(username)
+    cache.set(addresses_key, sorted({*cache.get(addresses_key, []), address})[-100:], timeout=window)
     for key, _ in _keys_and_limits(username, address):
         # add() starts the window on the first failure; incr() never extends it.
         if not cache.add(key, 1, timeout=window):
@@ -63,18 +71,40 @@ def lockout_minutes():
     return max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
 
 
-def unlock(username=None, address=None):
-    """Forget failed logins: of one account (from every address), of one address (for every
-    account), both, or all of them. Returns how many counters were removed."""
+def failed_addresses(username):
+    """The addresses this username failed to log in from within the lockout window."""
+    return list(cache.get(_addresses_key(username), []))
+
+
+def is_username_locked_out(username):
+    """Locked out for strangers (the per-account lock) or from an address it tried from."""
+    account_key, limit = _keys_and_limits(username, "")[2]
+    if cache.get(account_key, 0) >= limit:
+        return True
+    return any(is_locked_out(username, address, known_browser=True) for address in failed_addresses(username))
+
+
+def unlock_username(username):
+    """Forget every failure of this username, and of the addresses it failed from (those may try
+    again too). Returns those addresses."""
+    addresses = failed_addresses(username)
+    keys = [key for address in addresses for key, _ in _keys_and_limits(username, address)]
+    cache.delete_many([*keys, f"{KEY_ROOT}:account:{_account(username)}", _addresses_key(username)])
+    return addresses
+
+
+def unlock_address(address):
+    """Forget every failure from this address, for every account. Returns how many counters went."""
+    return _delete_matching([f"{KEY_ROOT}:address:{_digest(address)}", f"{KEY_ROOT}:user-address:*:{_digest(address)}"])
+
+
+def unlock_everything():
+    return _delete_matching([f"{KEY_ROOT}:*"])
+
+
+def _delete_matching(patterns):
     from appliance.plumbing.redis_client import get_redis
 
-    account = _account(username) if username else "*"
-    place = _digest(address) if address else "*"
-    patterns = [f"{KEY_ROOT}:user-address:{account}:{place}"]
-    if username or not address:
-        patterns.append(f"{KEY_ROOT}:account:{account}")
-    if address or not username:
-        patterns.append(f"{KEY_ROOT}:address:{place}")
     client = get_redis()
     removed = 0
     for pattern in patterns:

@@ -105,3 +105,13 @@ def test_unlock_login_wants_exactly_one_kind_of_target():
         call_command("unlock_login")
     with pytest.raises(CommandError):
         call_command("unlock_login", "staff-sam", "--all")
+
+
+def test_the_account_lock_counts_as_locked_and_unlock_username_names_the_addresses(staff_user):
+    from appliance.accounts import throttle
+
+    guess_from_many_addresses("staff-sam", 6)
+
+    assert throttle.is_username_locked_out("staff-sam")
+    assert len(throttle.unlock_username("staff-sam")) == 6
+    assert not throttle.is_username_locked_out("staff-sam")

@@ -14,10 +14,15 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="forget every failed login")
 
     def handle(self, username, address, all, **options):
-        if all == bool(username or address):
-            raise CommandError("Name an account, an --address, or give --all (and only that).")
-        removed = throttle.unlock(username=username, address=address)
-        what = "every account and address" if all else " and ".join(
-            part for part in (username and f"account {username!r}", address and f"address {address}") if part
-        )
-        self.stdout.write(f"Unlocked {what}: {removed} failed-login counter(s) removed.")
+        if [bool(username), bool(address), all].count(True) != 1:
+            raise CommandError("Name an account, an --address, or give --all (one of them).")
+        if username:
+            addresses = throttle.unlock_username(username)
+            tried = f" (it had failed from {', '.join(addresses)})" if addresses else ""
+            self.stdout.write(f"Unlocked account {username!r}{tried}.")
+        elif address:
+            throttle.unlock_address(address)
+            self.stdout.write(f"Unlocked address {address} for every account.")
+        else:
+            throttle.unlock_everything()
+            self.stdout.write("Forgot every failed login: nobody is locked out now.")
