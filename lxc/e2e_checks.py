@@ -142,12 +142,20 @@ class Checks:
         assert status == 201, f"upload HTTP {status}: {answer[:300]!r}"
         return json.loads(answer)["jobs"][0]
 
+    def status_of(self, path):
+        """(status, body), or (None, b"") while the web service restarts (502 or no connection)."""
+        try:
+            status, _, body = self.client.request("GET", path, timeout=10)
+        except OSError:
+            return None, b""
+        return status, body
+
     def job_until(self, job, condition, seconds=300):
         deadline = time.monotonic() + seconds
         while not condition(job) and time.monotonic() < deadline:
             time.sleep(1)
-            status, _, body = self.client.request("GET", job["api_url"])
-            if status == 200:  # while the web service restarts, nginx answers 502: ask again
+            status, body = self.status_of(job["api_url"])
+            if status == 200:
                 job = json.loads(body)
         return job
 
@@ -172,7 +180,7 @@ class Checks:
             killed_at = time.monotonic()
             subprocess.run([*shlex.split(self.args.kill_command), unit], check=True, timeout=60)
             deadline = time.monotonic() + 180
-            while self.client.request("GET", "/healthz")[0] != 200 and time.monotonic() < deadline:
+            while self.status_of("/healthz")[0] != 200 and time.monotonic() < deadline:
                 time.sleep(0.5)
             healthy = time.monotonic() - killed_at
             assert healthy < 180, f"{unit}: /healthz not 200 within 180 s of the kill"
