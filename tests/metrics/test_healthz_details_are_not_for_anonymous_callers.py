@@ -13,8 +13,8 @@ def test_an_anonymous_caller_sees_only_the_status(client, celery_worker):
 
 
 def test_an_anonymous_caller_sees_degraded_without_the_reason(client):
-    from appliance.runtime import presence
     from appliance.plumbing.redis_client import get_redis
+    from appliance.runtime import presence
 
     for key in get_redis().scan_iter(match=presence.KEY_PREFIX + "*"):
         get_redis().delete(key)

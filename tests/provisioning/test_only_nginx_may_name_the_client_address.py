@@ -2,8 +2,9 @@
 only from nginx's address: a client cannot pick its address to dodge or aim the login lockout."""
 import re
 
-from appliance.plumbing.env import env_networks
 from test_appliance_env_matches_the_contract import read_env_file
+
+from appliance.plumbing.env import env_networks
 
 
 def test_nginx_overwrites_x_forwarded_for_in_every_proxied_location(rendered):

@@ -6,7 +6,6 @@ import shutil
 import tempfile
 
 import pytest
-
 from make_run_tree import MakeRunTree
 
 

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import psutil
+from servers import free_port
 
 from lxc.e2e_checks import Client, multipart
-from servers import free_port
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
 ADMIN_PASSWORD = "fault-tests admin password 7"
