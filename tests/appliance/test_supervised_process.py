@@ -7,7 +7,9 @@ import subprocess
 import time
 
 import psutil
+import pytest
 
+from appliance.plumbing.run import START_FAILURES_ALLOWED, Supervisor
 from appliance.plumbing.supervised_process import RestartBackoff, SupervisedProcess
 
 
@@ -86,3 +88,17 @@ def test_a_terminated_child_is_not_started_again():
     time.sleep(0.1)
 
     assert child.check() is None and child.exited() is not None
+
+
+def test_make_run_gives_up_on_a_child_that_keeps_failing_before_the_first_healthy_answer(tmp_path):
+    supervisor = Supervisor(tmp_path, port=9)
+    launch = lambda: subprocess.Popen(["sh", "-c", "exit 3"], start_new_session=True)  # noqa: E731
+    supervisor.children["broken"] = SupervisedProcess("broken", launch, lambda line: None,
+                                                      backoff=RestartBackoff(first=0.01)).start()  # fmt: skip
+    with pytest.raises(RuntimeError, match=r"broken exited with status 3, \d+ times"):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            supervisor.check_children(starting=True)
+            time.sleep(0.02)
+
+    assert supervisor.children["broken"].backoff.quick_failures == START_FAILURES_ALLOWED + 1
