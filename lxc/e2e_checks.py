@@ -177,6 +177,7 @@ class Checks:
         for unit in KILLED_SERVICES:
             job = self.upload(self.args.long_speech or self.args.speech, batch_size="1")
             job = self.job_until(job, lambda row: row["status"] != "queued" and row["progress"] > 0, seconds=120)
+            assert job["status"] == "running", f"{unit}: the job was {job['status']} before the kill: use a longer file"
             killed_at = time.monotonic()
             subprocess.run([*shlex.split(self.args.kill_command), unit], check=True, timeout=60)
             deadline = time.monotonic() + 180
@@ -293,7 +294,7 @@ def main(argv=None):
     parser.add_argument("--password", required=True)
     parser.add_argument("--token", default="")
     parser.add_argument("--speech", required=True, help="16 kHz mono 16-bit WAV that says 'appliance' or 'transcription'")
-    parser.add_argument("--long-speech", help="a WAV of a minute or more, for the kill check (default: --speech)")
+    parser.add_argument("--long-speech", help="a WAV of minutes, for the kill check (default: --speech)")
     parser.add_argument("--kill-command", default="",
                         help="command that SIGKILLs a systemd unit given as its last argument, inside the appliance "
                              "(e.g. 'lxc-attach -n NAME -- systemctl kill --signal=SIGKILL'); enables the kill check")

@@ -108,8 +108,8 @@ check "healthz through nginx" wait_healthy 120
 local_lxc_log "checks from the host over HTTPS"
 espeak-ng -w "$WORK/raw.wav" "This appliance turns speech into text. The transcription runs on the appliance itself."
 ffmpeg -loglevel error -y -i "$WORK/raw.wav" -ar 16000 -ac 1 -sample_fmt s16 "$WORK/speech.wav"
-# A minute of it: a job still running when each service is killed under it.
-ffmpeg -loglevel error -y -stream_loop 7 -i "$WORK/speech.wav" -c copy "$WORK/long-speech.wav"
+# Three minutes of it: a job still running when each service is killed under it.
+ffmpeg -loglevel error -y -stream_loop 29 -i "$WORK/speech.wav" -c copy "$WORK/long-speech.wav"
 password=$(inside cat /var/lib/whisper-appliance/admin-password 2>/dev/null || true)
 token=$(manage "$NAME" create_api_token admin --name e2e 2>/dev/null | tail -n 1 || true)
 "$PYTHON" "$here/e2e_checks.py" --password "$password" --token "$token" --speech "$WORK/speech.wav" \
