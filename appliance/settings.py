@@ -5,7 +5,7 @@ from pathlib import Path
 from appliance.runtime import worker_command
 from appliance.plumbing.data_dir import ensure_dir, read_or_create_secret
 from appliance.plumbing.database_url import parse_database_url, sqlite_database
-from appliance.plumbing.env import env_bool, env_choice, env_int, env_list, env_path, env_secret, env_str
+from appliance.plumbing.env import env_bool, env_choice, env_int, env_list, env_networks, env_path, env_secret, env_str
 from appliance.plumbing.redis_urls import celery_broker_url, embedded_redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,6 +40,8 @@ if BEHIND_TLS_PROXY:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
     # /healthz is probed over plain HTTP on the loopback by systemd, make run and the updater.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# X-Forwarded-For counts only from these (nginx on the appliance: 127.0.0.1); empty: never.
+TRUSTED_PROXIES = env_networks("APPLIANCE_TRUSTED_PROXIES")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -148,6 +150,9 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_FAILURE_LIMIT_PER_USER_AND_ADDRESS = env_int("APPLIANCE_LOGIN_FAILURES_PER_USER", 5, minimum=1, maximum=1000)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("APPLIANCE_LOGIN_FAILURES_PER_ADDRESS", 30, minimum=1, maximum=100000)
+# From every address together; a browser that logged in to the account before is exempt
+# (appliance.accounts.known_browser), `manage.py unlock_login` clears it.
+LOGIN_FAILURE_LIMIT_PER_ACCOUNT = env_int("APPLIANCE_LOGIN_FAILURES_PER_ACCOUNT", 20, minimum=1, maximum=100000)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("APPLIANCE_LOGIN_LOCKOUT_SECONDS", 900, minimum=1, maximum=86400)
 
 LANGUAGE_CODE = "en-us"

@@ -11,7 +11,9 @@ import hashlib
 import http.cookiejar
 import json
 import re
+import shlex
 import ssl
+import subprocess
 import sys
 import time
 import urllib.error
@@ -26,6 +28,10 @@ INSECURE = ssl.create_default_context()
 INSECURE.check_hostname = False
 INSECURE.verify_mode = ssl.CERT_NONE
 EXPECTED_WORDS = ("appliance", "transcri")
+# Killed one at a time while a job runs (--kill-command): each must come back by itself (Restart=)
+# and the job must end "done", run twice only when its own worker died.
+KILLED_SERVICES = ("whisper-appliance-worker@0", "whisper-appliance-web", "whisper-appliance-beat",
+                   "whisper-appliance-live", "redis-server")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -128,23 +134,62 @@ class Checks:
         assert status == 302 and self.client.cookie("sessionid"), f"HTTP {status}, no session"
         return headers.get("Location", "")
 
-    def upload_and_transcript(self):
-        with open(self.args.speech, "rb") as handle:
+    def upload(self, path, **options):
+        with open(path, "rb") as handle:
             audio = handle.read()
-        body, content_type = multipart({"model": "tiny.en"}, {"files": ("speech.wav", audio, "audio/wav")})
+        body, content_type = multipart({"model": "tiny.en", **options}, {"files": ("speech.wav", audio, "audio/wav")})
         status, _, answer = self.client.request("POST", "/api/jobs/", body, self.client.form_headers(content_type))
         assert status == 201, f"upload HTTP {status}: {answer[:300]!r}"
-        job = json.loads(answer)["jobs"][0]
-        deadline = time.monotonic() + 300
-        while job["status"] not in ("done", "failed", "cancelled") and time.monotonic() < deadline:
+        return json.loads(answer)["jobs"][0]
+
+    def status_of(self, path):
+        """(status, body), or (None, b"") while the web service restarts (502 or no connection)."""
+        try:
+            status, _, body = self.client.request("GET", path, timeout=10)
+        except OSError:
+            return None, b""
+        return status, body
+
+    def job_until(self, job, condition, seconds=300):
+        deadline = time.monotonic() + seconds
+        while not condition(job) and time.monotonic() < deadline:
             time.sleep(1)
-            job = json.loads(self.client.request("GET", job["api_url"])[2])
+            status, body = self.status_of(job["api_url"])
+            if status == 200:
+                job = json.loads(body)
+        return job
+
+    def transcript(self, job):
+        job = self.job_until(job, lambda row: row["status"] in ("done", "failed", "cancelled"))
         assert job["status"] == "done", f"job ended {job['status']}: {job.get('error')}"
         status, _, text = self.client.request("GET", f"{job['api_url']}download/txt")
         assert status == 200, f"download HTTP {status}"
         transcript = text.decode().strip()
         assert any(word in transcript.lower() for word in EXPECTED_WORDS), f"transcript {transcript!r}"
-        return transcript
+        return job, transcript
+
+    def upload_and_transcript(self):
+        return self.transcript(self.upload(self.args.speech))[1]
+
+    def services_come_back_and_the_job_completes_once(self):
+        """Kill each service with SIGKILL while a job runs: it restarts, the job ends done, once."""
+        timings = []
+        for unit in KILLED_SERVICES:
+            job = self.upload(self.args.long_speech or self.args.speech, batch_size="1")
+            job = self.job_until(job, lambda row: row["status"] != "queued" and row["progress"] > 0, seconds=120)
+            assert job["status"] == "running", f"{unit}: the job was {job['status']} before the kill: use a longer file"
+            killed_at = time.monotonic()
+            subprocess.run([*shlex.split(self.args.kill_command), unit], check=True, timeout=60)
+            deadline = time.monotonic() + 180
+            while self.status_of("/healthz")[0] != 200 and time.monotonic() < deadline:
+                time.sleep(0.5)
+            healthy = time.monotonic() - killed_at
+            assert healthy < 180, f"{unit}: /healthz not 200 within 180 s of the kill"
+            job, _ = self.transcript(job)
+            expected_attempts = 2 if unit.startswith("whisper-appliance-worker") else 1
+            assert job["attempts"] == expected_attempts, f"{unit}: the job ran {job['attempts']} times"
+            timings.append(f"{unit.replace('whisper-appliance-', '')} {healthy:.0f}s")
+        return "healthy again after: " + ", ".join(timings)
 
     def benchmark_page_runs_a_suite(self):
         """One quick engine suite started from the panel's benchmark page, run by the appliance's
@@ -249,12 +294,18 @@ def main(argv=None):
     parser.add_argument("--password", required=True)
     parser.add_argument("--token", default="")
     parser.add_argument("--speech", required=True, help="16 kHz mono 16-bit WAV that says 'appliance' or 'transcription'")
+    parser.add_argument("--long-speech", help="a WAV of minutes, for the kill check (default: --speech)")
+    parser.add_argument("--kill-command", default="",
+                        help="command that SIGKILLs a systemd unit given as its last argument, inside the appliance "
+                             "(e.g. 'lxc-attach -n NAME -- systemctl kill --signal=SIGKILL'); enables the kill check")
     parser.add_argument("--only", nargs="*", help="run only these checks")
     args = parser.parse_args(argv)
     checks = Checks(args)
     order = ["healthz", "http_redirects_to_https", "security_headers", "static_files_from_nginx", "login",
              "upload_and_transcript", "live_websocket", "openai_endpoint", "benchmark_page_runs_a_suite",
              "tls_page_and_reload"]
+    if args.kill_command:
+        order.append("services_come_back_and_the_job_completes_once")
     for name in args.only or order:
         checks.run(name, getattr(checks, name))
     print(f"{len(order if not args.only else args.only) - len(checks.failures)} passed, {len(checks.failures)} failed")

@@ -8,7 +8,9 @@
 #     repository with lxc/provision-local.sh (what the Proxmox one-liner runs inside its container)
 #  3. checks from the host over HTTPS: /healthz, HTTP->HTTPS, headers, static files, login, an upload
 #     transcribed, a live WebSocket stream, the OpenAI endpoint with a token, the panel's TLS page
-#     and nginx reload; inside: `python -m updater check` against the upstream with a newer tag
+#     and nginx reload, then SIGKILL of each service (worker, web, beat, live, Redis) under a running
+#     job: each comes back by itself and the job completes once; inside: `python -m updater check`
+#     against the upstream with a newer tag
 #  4. runs the playbook again and requires changed=0; runs the appliance benchmark suite inside
 #  5. packs an image with lxc/build-image.sh, boots a copy and checks that the first boot made new
 #     secrets, keys, certificate and admin password, and that the copy serves
@@ -106,9 +108,12 @@ check "healthz through nginx" wait_healthy 120
 local_lxc_log "checks from the host over HTTPS"
 espeak-ng -w "$WORK/raw.wav" "This appliance turns speech into text. The transcription runs on the appliance itself."
 ffmpeg -loglevel error -y -i "$WORK/raw.wav" -ar 16000 -ac 1 -sample_fmt s16 "$WORK/speech.wav"
+# Three minutes of it: a job still running when each service is killed under it.
+ffmpeg -loglevel error -y -stream_loop 29 -i "$WORK/speech.wav" -c copy "$WORK/long-speech.wav"
 password=$(inside cat /var/lib/whisper-appliance/admin-password 2>/dev/null || true)
 token=$(manage "$NAME" create_api_token admin --name e2e 2>/dev/null | tail -n 1 || true)
 "$PYTHON" "$here/e2e_checks.py" --password "$password" --token "$token" --speech "$WORK/speech.wav" \
+    --long-speech "$WORK/long-speech.wav" --kill-command "lxc-attach -n $NAME -- systemctl kill --signal=SIGKILL" \
     | grep -E '^(PASS|FAIL) ' | tee -a "$RESULTS" || true
 
 local_lxc_log "updater check against the upstream with a newer tag"

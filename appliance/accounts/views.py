@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
 
+from appliance.accounts import known_browser
 from appliance.accounts.forms import ThrottledAuthenticationForm
 
 
@@ -10,6 +11,10 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return known_browser.remember(self.request, response, form.get_user().get_username())
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

@@ -1,8 +1,10 @@
-"""ws/jobs/: live state of the jobs a user may see. Pushes only; the pages poll as a fallback."""
+"""ws/jobs/: live state of the jobs a user may see. Pushes only; the pages poll as a fallback.
+Browsers come with their session, programs with an API token (tokens.websocket, around every route)."""
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from appliance.accounts.permissions import is_admin
 from appliance.jobs.progress import ADMINS_GROUP, user_group
+from appliance.tokens.websocket import accepted_subprotocol
 
 CLOSE_UNAUTHENTICATED = 4401
 
@@ -17,7 +19,7 @@ class JobProgressConsumer(AsyncJsonWebsocketConsumer):
         self.admin = is_admin(user)
         self.group = ADMINS_GROUP if self.admin else user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
+        await self.accept(subprotocol=accepted_subprotocol(self.scope))
 
     async def disconnect(self, code):
         if getattr(self, "group", None):

@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from appliance.engine import EngineError, TranscriptionCancelled
+from appliance.jobs.dead_workers import live_worker_identities
 from appliance.runtime.manager import get_model_manager
 from appliance.jobs.models import Status, Transcription
-from appliance.jobs.monitor import JobMonitor
+from appliance.jobs.monitor import HEARTBEAT_SECONDS, JobMonitor
 from appliance.jobs.request_options import options_of
 from appliance.jobs.progress import publish_job
 from appliance.runtime.presence import process_identity
@@ -29,6 +30,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 2
 # An attempt on another host whose heartbeat is older than this is dead.
 STALE_AFTER_SECONDS = 120
+# ... and sooner when its worker's presence is gone (10 s after its last beat): a running job's
+# own heartbeat (JobMonitor) is written every 10 s, so one older than two of those is no more.
+ABSENT_WORKER_GRACE_SECONDS = 2 * HEARTBEAT_SECONDS
 
 
 # Jobs whose attempt runs in this process now: a threads-pool worker runs several at once, so
@@ -37,14 +41,23 @@ _running_here = set()
 _running_lock = threading.Lock()
 
 
-def attempt_is_alive(job, stale_after_seconds=STALE_AFTER_SECONDS):
+def attempt_is_alive(job, stale_after_seconds=STALE_AFTER_SECONDS, live_workers=None):
+    """On this host the pid decides; elsewhere the worker's presence, then the job's heartbeat.
+    live_workers: the identities present now, when the caller has read them already."""
     host, _, pid = job.worker.rpartition(":")
     if host == socket.gethostname() and pid.isdigit():
         if int(pid) == psutil.Process().pid:
             with _running_lock:
                 return job.pk in _running_here
         return _process_runs(int(pid))
-    fresh_since = timezone.now() - timedelta(seconds=stale_after_seconds)
+    try:
+        present = job.worker in (live_worker_identities() if live_workers is None else live_workers)
+    except Exception:  # Redis unreachable: the job's own heartbeat alone decides
+        present = None
+    if present:
+        return True
+    window = stale_after_seconds if present is None else min(stale_after_seconds, ABSENT_WORKER_GRACE_SECONDS)
+    fresh_since = timezone.now() - timedelta(seconds=window)
     return job.heartbeat_at is not None and job.heartbeat_at > fresh_since
 
 

@@ -2,12 +2,14 @@
 
 Browsers authenticate with their session cookie (AuthMiddlewareStack fills scope["user"]);
 programs present an API token (`Authorization: Bearer wa_…`, the subprotocols
-`["bearer", "wa_…"]`, or `?token=wa_…`), resolved by the tokens app. Should the project wrap
-every WebSocket route in the tokens app's TokenAuthMiddleware, scope["user"] is already the
-token's owner and this only confirms it."""
+`["bearer", "wa_…"]`, or `?token=wa_…`), resolved by the tokens app's TokenAuthMiddleware that
+appliance/asgi.py wraps around every WebSocket route: scope["user"] is already the token's owner
+and this only confirms it."""
 from channels.db import database_sync_to_async
 
-from appliance.tokens.websocket import BEARER_SUBPROTOCOL, token_from_scope, user_for_token
+from appliance.tokens.websocket import accepted_subprotocol, token_from_scope, user_for_token
+
+__all__ = ["accepted_subprotocol", "authenticated_user"]
 
 
 async def authenticated_user(scope):
@@ -19,8 +21,3 @@ async def authenticated_user(scope):
         return None
     user = await database_sync_to_async(user_for_token)(token)
     return user if user is not None and user.is_active else None
-
-
-def accepted_subprotocol(scope):
-    """Browsers that sent their token as a subprotocol must see it echoed, or they hang up."""
-    return BEARER_SUBPROTOCOL if BEARER_SUBPROTOCOL in (scope.get("subprotocols") or []) else None

@@ -1,6 +1,8 @@
 """GET /healthz: 200 only when the database, Redis and at least one worker are well.
 
 make run, systemd and the updater wait on it, so it must answer quickly and never need login.
+Anonymous callers learn only {"status": "ok" | "degraded"}: the checks name hosts, process ids
+and loaded models, which are for admins, API tokens and the metrics token (may_see_details).
 """
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -8,6 +10,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from appliance.metrics.collectors import may_scrape
 from appliance.plumbing.redis_client import get_redis
 from appliance.runtime import presence
 
@@ -43,6 +46,11 @@ def _loaded_models(workers_check):
     return presence.loaded_model_names(presence.present("worker"))
 
 
+def may_see_details(request):
+    # request.api_token: the tokens middleware accepted a bearer token on /healthz.
+    return getattr(request, "api_token", None) is not None or may_scrape(request)
+
+
 @login_not_required
 @never_cache
 @require_GET
@@ -50,7 +58,9 @@ def healthz(request):
     checks = {"database": _check(_database), "redis": _check(_redis)}
     checks["worker"] = _check(_workers) if checks["redis"]["ok"] else {"ok": False, "error": "Redis is down"}
     healthy = all(check["ok"] for check in checks.values())
-    body = {"status": "ok" if healthy else "unhealthy", **checks, "loaded_models": _loaded_models(checks["worker"])}
+    body = {"status": "ok" if healthy else "degraded"}
+    if may_see_details(request):
+        body.update(checks, loaded_models=_loaded_models(checks["worker"]))
     response = JsonResponse(body, status=200 if healthy else 503)
     # An unhealthy answer is information for the caller (make run polls it while starting),
     # not a server error worth a log line each time.

@@ -3,8 +3,8 @@ from appliance.panel.models import AuditLogEntry
 
 
 def client_address(request):
-    # REMOTE_ADDR is nginx's or daphne's view of the client (daphne --proxy-headers fills it
-    # from X-Forwarded-For), never a header a client could set on its own.
+    # REMOTE_ADDR is daphne's view of the client, from X-Forwarded-For only when nginx (a trusted
+    # proxy, appliance.plumbing.trusted_proxies) sent it: never a header a client set on its own.
     return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
 
 

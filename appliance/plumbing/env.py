@@ -96,3 +96,17 @@ def env_secret(name, default=None, environ=None):
     if not secret:
         raise EnvError(f"{name}_FILE={file_name!r} is empty")
     return secret
+
+
+def env_networks(name, default=(), environ=None):
+    """A comma list of IP addresses or networks ("127.0.0.1, 10.0.0.0/8, ::1"); anything else stops
+    the process: a mistyped proxy address must not silently trust nobody, or everybody."""
+    import ipaddress
+
+    networks = []
+    for item in env_list(name, default, environ):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise EnvError(f"{name}: {item!r} is not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/8)") from None
+    return networks

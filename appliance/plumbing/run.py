@@ -2,8 +2,12 @@
 
 Starts Redis (unless REDIS_URL is set), prepares the database and the admin account, then
 daphne, one Celery worker, Celery beat and, when installed, the live engine; waits until
-/healthz is green and prints where to log in. Ctrl-C or SIGTERM stops every child, each in its
-own process group so a worker's pool processes go too, and Redis last.
+/healthz is green and prints where to log in. From then on it supervises: a child that exits,
+Redis included, is reaped and started again with a growing delay (supervised_process), so a
+crash costs seconds, not the appliance. A child that keeps failing before the appliance was
+ever healthy stops the start with its status instead (a broken setting would loop forever).
+Ctrl-C or SIGTERM stops every child, each in its own process group so a worker's pool
+processes go too, and Redis last.
 
 Imports no Django itself: a broken settings value is reported by the first child that reads it.
 """
@@ -19,11 +23,15 @@ from pathlib import Path
 
 from appliance.plumbing.embedded_redis import EmbeddedRedis, EmbeddedRedisError
 from appliance.plumbing.env import EnvError, env_int, env_path
+from appliance.plumbing.supervised_process import SupervisedProcess
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 HEALTH_TIMEOUT_SECONDS = 180
 STOP_TIMEOUT_SECONDS = 20
+# Quick failures in a row, before the first healthy answer, that end `make run` with an error.
+START_FAILURES_ALLOWED = 3
+SUPERVISE_INTERVAL_SECONDS = 0.5
 
 
 def log(message):
@@ -59,9 +67,11 @@ class Supervisor:
         if self.env.get("REDIS_URL", "").strip():
             log(f"using REDIS_URL={self.env['REDIS_URL']}")
             return
-        self.redis = EmbeddedRedis(self.data_dir / "redis").start()
-        self.env["REDIS_URL"] = self.redis.url
-        log(f"embedded redis-server on {self.redis.socket_path}")
+        embedded = EmbeddedRedis(self.data_dir / "redis")
+        # Restarted on the same socket, from its append-only file: queued jobs survive a crash.
+        self.redis = SupervisedProcess("redis-server", lambda: embedded.start().process, log).start()
+        self.env["REDIS_URL"] = embedded.url
+        log(f"embedded redis-server on {embedded.socket_path}")
 
     def prepare(self):
         manage = [sys.executable, str(REPOSITORY_ROOT / "manage.py")]
@@ -77,16 +87,20 @@ class Supervisor:
         return admin.stdout.strip()
 
     def start(self, name, command):
-        self.children[name] = subprocess.Popen(
-            command, env=self.env, cwd=REPOSITORY_ROOT, start_new_session=True, stdout=self.output, stderr=self.output
-        )
-        log(f"started {name} (pid {self.children[name].pid})")
+        def launch():
+            return subprocess.Popen(
+                command, env=self.env, cwd=REPOSITORY_ROOT, start_new_session=True, stdout=self.output,
+                stderr=self.output,
+            )  # fmt: skip
+
+        self.children[name] = SupervisedProcess(name, launch, log).start()
 
     def service_commands(self):
         """The process command lines of docs/architecture.md, in start order."""
         commands = {
-            "web": self.python("-m", "daphne", "-b", HOST, "-p", str(self.port), "--proxy-headers",
-                               "appliance.asgi:application"),
+            # No --proxy-headers: appliance.plumbing.trusted_proxies honours X-Forwarded-For only
+            # from APPLIANCE_TRUSTED_PROXIES, and `make run` has no proxy in front.
+            "web": self.python("-m", "daphne", "-b", HOST, "-p", str(self.port), "appliance.asgi:application"),
             # Celery with the pool the engine pipeline needs (appliance.runtime.worker_command).
             "worker": self.python("-m", "appliance.runtime.worker_command", "--loglevel", "INFO"),
             "beat": self.python("-m", "celery", "-A", "appliance.celery", "beat", "--loglevel", "INFO",
@@ -109,55 +123,44 @@ class Supervisor:
         except (urllib.error.URLError, OSError, ValueError):
             return None, {}
 
+    def supervised(self):
+        return ([self.redis] if self.redis is not None else []) + list(self.children.values())
+
     def wait_until_healthy(self):
         deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
         body = {}
         while time.monotonic() < deadline:
-            self.check_children()
+            self.check_children(starting=True)
             status, body = self.health()
             if status == 200:
                 return
-            time.sleep(0.5)
+            time.sleep(SUPERVISE_INTERVAL_SECONDS)
         raise RuntimeError(f"/healthz did not turn healthy within {HEALTH_TIMEOUT_SECONDS} s: {body}")
 
-    def check_children(self):
-        for name, child in self.children.items():
-            if child.poll() is not None:
-                raise RuntimeError(f"{name} exited with status {child.returncode}")
+    def check_children(self, starting=False):
+        """Reap and restart children that exited; while starting, give up on one that keeps failing."""
+        for child in self.supervised():
+            status = child.check()
+            if starting and status is not None and child.backoff.quick_failures > START_FAILURES_ALLOWED:
+                raise RuntimeError(f"{child.name} exited with status {status}, {child.backoff.quick_failures} times")
 
     def supervise(self):
         while True:
             self.check_children()
-            time.sleep(1)
+            time.sleep(SUPERVISE_INTERVAL_SECONDS)
 
     def stop(self):
         if self.stopping:
             return
         self.stopping = True
-        for name, child in self.children.items():
-            if child.poll() is None:
-                log(f"stopping {name}")
-                _signal_group(child, signal.SIGTERM)
+        for child in self.children.values():
+            child.terminate()
         deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
-        for name, child in self.children.items():
-            try:
-                child.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                log(f"{name} did not stop within {STOP_TIMEOUT_SECONDS} s: killing it")
-                _signal_group(child, signal.SIGKILL)
-                child.wait()
-            # A worker's pool children stay in its group; sweep any the parent left behind.
-            _signal_group(child, signal.SIGKILL)
+        for child in self.children.values():
+            child.wait_stopped(deadline - time.monotonic())
         if self.redis is not None:
-            log("stopping redis-server")
-            self.redis.stop()
-
-
-def _signal_group(child, signum):
-    try:
-        os.killpg(child.pid, signum)
-    except ProcessLookupError:
-        pass
+            self.redis.terminate()
+            self.redis.wait_stopped(STOP_TIMEOUT_SECONDS)
 
 
 def _raise_interrupt(signum, frame):

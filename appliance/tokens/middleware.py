@@ -1,7 +1,8 @@
 """`Authorization: Bearer wa_…` logs a program in for one request to the APIs.
 
 Runs after AuthenticationMiddleware (a bearer token wins over a session cookie) and before the
-login-required check. Tokens open the programs' paths only (TOKEN_PATHS): a leaked token must not
+login-required check. Tokens open the programs' paths only (TOKEN_PATHS; on /healthz a token
+shows the checks' details): a leaked token must not
 drive the pages, an admin's least of all (the panel creates users). A request that proves
 itself with a token carries no cookie a browser could send on another site's behalf, so CSRF
 does not apply to it; a session request still needs CSRF.
@@ -12,7 +13,7 @@ from appliance.tokens import services
 from appliance.tokens.errors import api_error
 
 BEARER_SCHEME = "bearer"
-TOKEN_PATHS = ("/api/", "/v1/", "/metrics")
+TOKEN_PATHS = ("/api/", "/v1/", "/metrics", "/healthz")
 # Where a refused token is answered with 401 at once; on /metrics a bearer that is not one of
 # ours is the Prometheus scrape token, which the metrics view checks itself.
 API_PATHS = ("/api/", "/v1/")

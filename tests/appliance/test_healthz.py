@@ -2,8 +2,8 @@ import pytest
 
 
 @pytest.mark.django_db(transaction=True)
-def test_health_is_green_with_database_redis_and_a_worker_and_names_the_loaded_models(client, celery_worker):
-    response = client.get("/healthz")
+def test_health_is_green_with_database_redis_and_a_worker_and_names_the_loaded_models(admin_client, celery_worker):
+    response = admin_client.get("/healthz")
 
     assert response.status_code == 200, response.json()
     body = response.json()
@@ -14,7 +14,7 @@ def test_health_is_green_with_database_redis_and_a_worker_and_names_the_loaded_m
 
 
 @pytest.mark.django_db
-def test_health_is_503_without_a_worker_and_says_why(client):
+def test_health_is_503_without_a_worker_and_says_why(admin_client):
     from appliance.runtime import presence
     from appliance.plumbing.redis_client import get_redis
 
@@ -22,9 +22,10 @@ def test_health_is_503_without_a_worker_and_says_why(client):
     for key in get_redis().scan_iter(match=presence.KEY_PREFIX + "*"):
         get_redis().delete(key)
 
-    response = client.get("/healthz")
+    response = admin_client.get("/healthz")
 
     assert response.status_code == 503
+    assert response.json()["status"] == "degraded"
     assert response.json()["worker"] == {"ok": False, "error": f"RuntimeError: no worker heartbeat in the last {presence.TTL_SECONDS} seconds"}
     assert response.json()["database"]["ok"] and response.json()["redis"]["ok"]
 

@@ -36,19 +36,6 @@ def upload(staff_client):
     return post
 
 
-@pytest.fixture(scope="session")
-def long_speech(speech_wav, tmp_path_factory):
-    """speech_wav six times over (~70 s): long enough to catch a job while it runs."""
-    import subprocess
-
-    target = tmp_path_factory.mktemp("long") / "long-speech.wav"
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-loglevel", "error", "-stream_loop", "5", "-i", str(speech_wav), "-c", "copy", str(target)],
-        check=True,
-    )
-    return target
-
-
 @pytest.fixture
 def until():
     """until(condition, timeout_seconds=120, what="...") polls condition() until it is truthy."""

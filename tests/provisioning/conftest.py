@@ -28,7 +28,7 @@ TEMPLATES = {
     "services": [
         "whisper-appliance.target", "whisper-appliance-web.service", "whisper-appliance-worker@.service",
         "whisper-appliance-beat.service", "whisper-appliance-live.service", "whisper-appliance-updater.service",
-        "whisper-appliance-updater.timer", "redis.conf",
+        "whisper-appliance-updater.timer", "redis.conf", "redis-restart.conf",
     ],
     "app": ["appliance.env", "updater.json"],
     "tls": [

@@ -6,7 +6,7 @@ PYTHON = "/opt/whisper-appliance/current/.venv/bin/python"
 
 @pytest.mark.parametrize("unit, command", [
     ("whisper-appliance-web.service",
-     f"{PYTHON} -m daphne -b 127.0.0.1 -p 8000 --proxy-headers appliance.asgi:application"),
+     f"{PYTHON} -m daphne -b 127.0.0.1 -p 8000 appliance.asgi:application"),
     ("whisper-appliance-worker@.service",
      f"{PYTHON} -m appliance.runtime.worker_command --loglevel INFO --hostname worker%i@%H"),
     ("whisper-appliance-beat.service",
