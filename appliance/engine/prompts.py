@@ -26,7 +26,7 @@ def check_prompt(prompt, model_directory=None):
     if model_directory is None or not (Path(model_directory) / "tokenizer.json").is_file():
         return
     # faster-whisper encodes the prompt this way (a leading space, stripped text).
-    count = len(_tokenizer(str(Path(model_directory) / "tokenizer.json")).encode(" " + prompt.strip()).ids)
+    count = len(_tokenizer(str(Path(model_directory) / "tokenizer.json")).encode(" " + prompt.strip(), add_special_tokens=False).ids)
     if count > MAX_PROMPT_TOKENS:
         raise InvalidOptionsError(_too_long(f"{count} tokens"))
 

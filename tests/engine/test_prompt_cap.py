@@ -16,7 +16,7 @@ def test_a_prompt_over_223_tokens_is_refused_with_its_count(tiny_model_dir):
 
 
 def test_exactly_the_limit_passes(tiny_model_dir):
-    check_prompt(" a" * (MAX_PROMPT_TOKENS - 1), tiny_model_dir)
+    check_prompt(" a" * MAX_PROMPT_TOKENS, tiny_model_dir)
 
 
 def test_a_pasted_book_is_refused_without_a_tokenizer():
