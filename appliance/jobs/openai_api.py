@@ -19,7 +19,6 @@ from django.views.decorators.csrf import csrf_exempt
 
 # Queueing from daphne needs the project's Celery app (broker from settings) to be the current
 # app; nothing else imports it in the web process.
-from appliance.plumbing import disk_space
 from appliance.engine import AudioError, AudioTooLongError
 from appliance.jobs import services
 from appliance.jobs.models import Status, Transcription
@@ -33,6 +32,7 @@ from appliance.jobs.openai_requests import (
 )
 from appliance.jobs.progress import user_group
 from appliance.jobs.upload_handlers import UploadRefused, read_upload_form
+from appliance.plumbing import disk_space
 from appliance.tokens.errors import api_error
 
 # Progress pushes wake the waiting view; a missed push costs at most this long a delay.

@@ -12,12 +12,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from appliance.plumbing import disk_space
 from appliance.engine import AudioError
 from appliance.jobs.models import Status, Transcription, audio_upload_path
 from appliance.jobs.progress import publish_job
 from appliance.jobs.upload_checks import check_content
 from appliance.jobs.upload_handlers import StagedUpload, stage
+from appliance.plumbing import disk_space
 
 logger = logging.getLogger(__name__)
 

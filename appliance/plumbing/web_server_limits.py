@@ -26,9 +26,9 @@ import os
 import tempfile
 
 from daphne import http_protocol
-from twisted.internet import reactor
 from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
+from twisted.internet import reactor
 
 from appliance.plumbing import disk_space
 from appliance.plumbing.asgi_limits import request_limit_bytes, too_large_message

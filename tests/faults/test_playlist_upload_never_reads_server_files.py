@@ -1,6 +1,7 @@
 """Item 1 of issue 19: a playlist (HLS, concat, ...) naming another user's stored recording is
 never opened as audio: refused at upload with a sentence, and refused by the worker too should
 one be stored already (an upload kept from before uploads got neutral names)."""
+import math
 import subprocess
 import uuid
 
@@ -8,6 +9,7 @@ import pytest
 from django.db import transaction
 from upload_tree import finished_job, serving, token_client
 
+from appliance.engine.files.audio import probe_audio
 from appliance.jobs.models import Status, Transcription
 from appliance.jobs.services import enqueue
 
@@ -27,10 +29,13 @@ def secret_recording(other_staff_user, make_audio):
 
 
 def playlists(target):
+    # The segment's true length, so that nothing but the playlist check can stop it.
+    seconds = probe_audio(target).duration_seconds
+    hls = f"#EXTM3U\n#EXT-X-TARGETDURATION:{math.ceil(seconds)}\n#EXTINF:{seconds:.3f},\n"
     return {
-        "stolen.m3u8": f"#EXTM3U\n#EXT-X-TARGETDURATION:60\n#EXTINF:60,\n{target}\n#EXT-X-ENDLIST\n",
-        "stolen-url.m3u8": f"#EXTM3U\n#EXT-X-TARGETDURATION:60\n#EXTINF:60,\nfile:{target}\n#EXT-X-ENDLIST\n",
-        "stolen.m3u": f"\n#EXTM3U\n#EXTINF:60,x\n{target}\n",
+        "stolen.m3u8": f"{hls}{target}\n#EXT-X-ENDLIST\n",
+        "stolen-url.m3u8": f"{hls}file:{target}\n#EXT-X-ENDLIST\n",
+        "stolen.m3u": f"\n#EXTM3U\n#EXTINF:{seconds:.0f},x\n{target}\n",
         "stolen.ffconcat": f"ffconcat version 1.0\nfile '{target}'\n",
         "stolen.mpd": f'<?xml version="1.0"?><MPD><Period><BaseURL>{target}</BaseURL></Period></MPD>',
     }
