@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from appliance.engine import EngineError, TranscriptionOptions
-from appliance.engine.prompts import check_prompt
+from appliance.engine.transcription_options import check_prompt
 from appliance.jobs.available_models import available_model_names, available_models
 from appliance.plumbing.env import FORM_FALSE_WORDS, FORM_TRUE_WORDS
 

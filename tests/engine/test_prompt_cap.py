@@ -3,7 +3,7 @@ tokenizer, or over 2000 characters before any counting."""
 import pytest
 
 from appliance.engine import InvalidOptionsError
-from appliance.engine.prompts import MAX_PROMPT_TOKENS, check_prompt
+from appliance.engine.transcription_options import MAX_PROMPT_TOKENS, check_prompt
 
 
 def test_a_prompt_within_whisper_context_passes(tiny_model_dir):
