@@ -124,18 +124,22 @@ def run(options):
     root = Path(options.work_dir) / NAME
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    options.log(f"making a {megabytes} MB recording")
+    options.plan(4)  # the recording, the appliance up, the copy, the upload
     audio = _recording(root / "recording.wav", megabytes)
     size = audio.stat().st_size
+    options.advance(f"a {megabytes} MB recording made")
     with Appliance(root, options.log) as appliance:
+        options.advance("appliance up")
         copy_seconds = _copy_seconds(audio, root / "data")
+        options.advance(f"plain copy: {copy_seconds:.2f} s")
         token = _manage(appliance, "create_api_token", "admin", "--name", "benchmark")
         sampler = _Sampler(root / "data", appliance.web.pid)
         sampler.start()
-        options.log("uploading")
         upload_seconds, status, answer = _upload_seconds(appliance.base_url, token, audio)
         sampler.done.set()
         sampler.join()
+        options.advance(f"upload: {upload_seconds:.2f} s, HTTP {status}")
+    audio.unlink()  # a gigabyte of scratch
     throughput = size / MB / upload_seconds
     copies = sampler.peak_disk / size
     return {
