@@ -18,23 +18,19 @@ def paste(url, user, password, chain, key):
     return client.post("/panel/tls/upload", data={"chain_text": chain, "key_text": key})
 
 
-def test_a_megabyte_of_pasted_certificates_is_refused_and_nothing_is_installed(tmp_path, admin_user, user_password, bundle):
-    chain = bundle.chain_pem.decode() * (1024 * 1024 // len(bundle.chain_pem))
+@pytest.mark.parametrize("copies, refusal", [
+    (None, "at most 65536 characters"),  # a megabyte of the same certificate
+    (12, "The chain holds 12 certificates"),  # within the size cap, over the count cap
+])  # fmt: skip
+def test_an_oversized_or_repeated_paste_is_refused_and_nothing_is_installed(
+    tmp_path, admin_user, user_password, bundle, copies, refusal
+):
+    chain = bundle.chain_pem.decode() * (copies or 1024 * 1024 // len(bundle.chain_pem))
     with serving(tmp_path, APPLIANCE_TLS_DIR=tmp_path / "tls") as url:
         answer = paste(url, admin_user, user_password, chain, bundle.key_pem.decode())
 
     assert answer.status_code == 400
-    assert "at most 65536 characters" in answer.text
-    assert not (tmp_path / "tls" / tls.CERTIFICATE_FILE_NAME).exists()
-
-
-def test_a_chain_of_repeated_certificates_within_the_size_cap_is_refused(tmp_path, admin_user, user_password, bundle):
-    chain = bundle.chain_pem.decode() * 12
-    with serving(tmp_path, APPLIANCE_TLS_DIR=tmp_path / "tls") as url:
-        answer = paste(url, admin_user, user_password, chain, bundle.key_pem.decode())
-
-    assert answer.status_code == 400
-    assert "The chain holds 12 certificates" in answer.text
+    assert refusal in answer.text
     assert not (tmp_path / "tls" / tls.CERTIFICATE_FILE_NAME).exists()
 
 
