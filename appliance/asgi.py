@@ -7,10 +7,15 @@ one of ALLOWED_HOSTS (unless a program presents an API token and no Origin), the
 user, then an API token if one is presented (tokens.websocket)."""
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appliance.settings")
-django_application = get_asgi_application()
+django.setup(set_prefix=False)
+
+from appliance.plumbing import web_server_limits  # noqa: E402
+
+# daphne's requests refuse oversized bodies before reading them and spool the rest once.
+django_application = web_server_limits.install()
 
 # Imported after Django is set up: consumers import models.
 from channels.auth import AuthMiddlewareStack  # noqa: E402

@@ -52,6 +52,9 @@ REDIS_URL = env_str("REDIS_URL", "") or embedded_redis_url(DATA_DIR)
 
 MAX_UPLOAD_MB = env_int("APPLIANCE_MAX_UPLOAD_MB", 2048, minimum=1, maximum=1024 * 1024)
 MAX_AUDIO_SECONDS = env_int("APPLIANCE_MAX_AUDIO_SECONDS", 14400, minimum=1, maximum=7 * 24 * 3600)
+# An upload that would leave less than this free on the data disk is refused (507), and /healthz
+# reports "degraded" below it: the database and running jobs need room too.
+MIN_FREE_DISK_MB = env_int("APPLIANCE_MIN_FREE_DISK_MB", 1024, minimum=0, maximum=1024 * 1024)
 MAX_LIVE_SESSIONS = env_int("APPLIANCE_MAX_LIVE_SESSIONS", 4, minimum=0, maximum=1000)
 ALLOW_HUB_DOWNLOAD = env_bool("APPLIANCE_ALLOW_HUB_DOWNLOAD", False)
 # Prometheus may scrape /metrics with this bearer token; unset: only logged-in admins may.
@@ -81,6 +84,7 @@ MIDDLEWARE = [
     # First and last: request metrics for /metrics (django-prometheus) time the whole chain.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "webui.content_security_policy.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "appliance.accounts.middleware.LoginRequiredEverywhereMiddleware",
+    "appliance.plumbing.disk_space.DiskFullMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -172,14 +177,12 @@ STORAGES = {
     },
 }
 
-# An upload over 1 MB streams into a temporary file on the data disk as it arrives, so a 2 GB
-# recording never sits in memory; MaxSizeUploadHandler drops a file once it passes the limit.
+# Every uploaded file streams into a neutral-named file on the data disk as it arrives (never
+# whole in memory) and is renamed into media/ when accepted; the handler drops a file once it
+# passes the limit. daphne's request body is spooled to the same dir (appliance.plumbing.web_server_limits).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = str(ensure_dir(DATA_DIR / "tmp"))
-FILE_UPLOAD_HANDLERS = [
-    "appliance.jobs.upload_handlers.MaxSizeUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
-]
+FILE_UPLOAD_HANDLERS = ["appliance.jobs.upload_handlers.StoredOnceUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 

@@ -15,6 +15,7 @@ from appliance.jobs.audio_response import ranged_file_response
 from appliance.jobs.models import Status, Transcription
 from appliance.jobs.request_options import InvalidJobOptions, options_of, parse_job_options
 from appliance.jobs.serializers import job_detail, job_summary, refused_file
+from appliance.jobs.upload_handlers import UploadRefused, read_upload_form
 
 PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 
@@ -69,20 +70,32 @@ def _page_url(request, number):
 
 
 def upload(request):
-    """Multipart: one or more files in "files" (or "file") plus the options fields."""
+    """Multipart: one or more files in "files" (or "file") plus the options fields. Answers with
+    every file's fate: "jobs" accepted, "refused" with a sentence each."""
     try:
-        options = parse_job_options(request.POST)
+        form, uploaded = read_upload_form(request)
+        options = parse_job_options(form)
+    except UploadRefused as problem:
+        return error(str(problem), status=problem.status)
     except InvalidJobOptions as problem:
         return error(str(problem))
-    files = request.FILES.getlist("files") + request.FILES.getlist("file")
+    files = uploaded.getlist("files") + uploaded.getlist("file")
     oversized = getattr(request, "oversized_uploads", [])
     if not files and not oversized:
         return error("No file was sent: attach one or more audio or video files as \"files\".")
     outcomes = services.accept_uploads(request.user, files, options, oversized)
     accepted = [job_summary(outcome.job) for outcome in outcomes if outcome.job]
     refused = [refused_file(outcome.name, outcome.error) for outcome in outcomes if not outcome.job]
-    status = 201 if accepted else (413 if oversized and len(refused) == len(oversized) else 400)
-    return JsonResponse({"jobs": accepted, "refused": refused}, status=status)
+    return JsonResponse({"jobs": accepted, "refused": refused}, status=upload_status(outcomes))
+
+
+def upload_status(outcomes):
+    """201 when any file was accepted; otherwise the refusals' common status (413, 507, 500),
+    or 400 when they differ."""
+    if any(outcome.job for outcome in outcomes):
+        return 201
+    statuses = {outcome.status for outcome in outcomes}
+    return statuses.pop() if len(statuses) == 1 else 400
 
 
 @require_http_methods(["GET", "DELETE"])

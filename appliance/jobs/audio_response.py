@@ -3,8 +3,13 @@
 Browsers seek in <audio> by asking for byte ranges; without 206 answers Chrome restarts the
 file from 0 whenever the transcript page jumps to a segment. The body is an async iterator:
 under ASGI Django would read a sync iterator (FileResponse included) whole into memory first.
+
+The bytes are the user's, served on the appliance's own origin, so their name never picks the
+type: a file FFmpeg reads as one of the containers below goes out inline as that audio/video
+type, anything else as an application/octet-stream download. `Content-Security-Policy: sandbox`
+and nosniff make sure no browser runs it as a page, whatever it holds.
 """
-import mimetypes
+import functools
 import os
 import re
 
@@ -15,6 +20,42 @@ from django.utils.http import content_disposition_header
 
 RANGE_PATTERN = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK_BYTES = 512 * 1024
+DOWNLOAD_TYPE = "application/octet-stream"
+# FFmpeg demuxer name -> (audio-only type, type when there is a video track).
+PLAYABLE_TYPES = {
+    "wav": ("audio/wav", "audio/wav"),
+    "mp3": ("audio/mpeg", "audio/mpeg"),
+    "flac": ("audio/flac", "audio/flac"),
+    "ogg": ("audio/ogg", "video/ogg"),
+    "matroska,webm": ("audio/webm", "video/webm"),
+    "mov,mp4,m4a,3gp,3g2,mj2": ("audio/mp4", "video/mp4"),
+    "aac": ("audio/aac", "audio/aac"),
+    "aiff": ("audio/aiff", "audio/aiff"),
+}
+MEDIA_HEADERS = {"Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"}
+
+
+def served_type(path):
+    """The Content-Type a stored upload is served with: from its content, never its name."""
+    stat = os.stat(path)
+    return _probed_type(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _probed_type(path, size, mtime_ns):
+    # size and mtime are in the key so a replaced file is probed anew; browsers ask for many
+    # ranges of the same file while someone listens.
+    from appliance.engine import AudioError
+    from appliance.engine.files.demuxers import open_media
+
+    try:
+        with open_media(path) as container:
+            types = PLAYABLE_TYPES.get(container.format.name)
+            if not types or not container.streams.audio:
+                return DOWNLOAD_TYPE
+            return types[1] if container.streams.video else types[0]
+    except AudioError:
+        return DOWNLOAD_TYPE
 
 
 def _read_file_sync(path, start, length):
@@ -58,6 +99,7 @@ def _parse_range(header, size):
 
 
 def ranged_file_response(request, path, download_name, as_attachment=False):
+    content_type = served_type(path)
     size = os.path.getsize(path)
     wanted = _parse_range(request.headers.get("Range", ""), size) if request.headers.get("Range") else None
     if wanted == "unsatisfiable":
@@ -71,11 +113,14 @@ def ranged_file_response(request, path, download_name, as_attachment=False):
     response = StreamingHttpResponse(
         reader(path, start, length),
         status=206 if wanted else 200,
-        content_type=mimetypes.guess_type(download_name)[0] or "application/octet-stream",
+        content_type=content_type,
     )
     if wanted:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
-    response["Content-Disposition"] = content_disposition_header(as_attachment, download_name)
+    attachment = as_attachment or content_type == DOWNLOAD_TYPE
+    response["Content-Disposition"] = content_disposition_header(attachment, download_name)
+    for header, value in MEDIA_HEADERS.items():
+        response[header] = value
     return response

@@ -27,10 +27,10 @@ RUN_FIELDS = OPTION_FIELDS + OUTCOME_FIELDS
 _MOMENT_FIELDS = ("started_at", "finished_at")
 
 
-def audio_upload_path(job, filename):
-    # The original name stays in original_name; on disk only a safe suffix survives.
-    suffix = Path(filename).suffix.lower()[:10]
-    return f"transcriptions/{job.owner_id}/{job.public_id}{suffix}"
+def audio_upload_path(job, filename=""):
+    # No extension from the user: FFmpeg must judge the file by its content (a ".m3u8" would make
+    # it read the file as a playlist of other files). The original name stays in original_name.
+    return f"transcriptions/{job.owner_id}/{job.public_id}"
 
 
 class Transcription(models.Model):

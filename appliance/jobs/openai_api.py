@@ -13,9 +13,7 @@ import time
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
-from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
@@ -33,6 +31,8 @@ from appliance.jobs.openai_requests import (
     parse_openai_request,
 )
 from appliance.jobs.progress import user_group
+from appliance.jobs.upload_handlers import UploadRefused, read_upload_form
+from appliance.plumbing import disk_space
 from appliance.tokens.errors import api_error
 
 # Progress pushes wake the waiting view; a missed push costs at most this long a delay.
@@ -83,12 +83,13 @@ def _queue_job(request, task):
     """Check the caller and the form, store the file and queue its job (sync: runs in a thread)."""
     _check_logged_in(request)
     try:
-        form = request.POST
-    except (MultiPartParserError, RequestDataTooBig) as problem:
-        raise OpenAIRequestError(f"The request is not a usable multipart form: {problem}") from None
+        form, files = read_upload_form(request)
+    except UploadRefused as problem:
+        code = "disk_full" if problem.status == 507 else None
+        raise OpenAIRequestError(str(problem), status=problem.status, code=code) from None
     _check_csrf(request)
     wanted = parse_openai_request(form, task)
-    uploaded = request.FILES.get("file")
+    uploaded = files.get("file")
     if uploaded is None:
         if getattr(request, "oversized_uploads", None):
             raise OpenAIRequestError(
@@ -104,6 +105,10 @@ def _queue_job(request, task):
         raise OpenAIRequestError(str(problem), param="file", code="audio_too_long") from None
     except AudioError as problem:
         raise OpenAIRequestError(str(problem), param="file", code="invalid_file_format") from None
+    except OSError as problem:
+        if not disk_space.is_disk_full(problem):
+            raise
+        raise OpenAIRequestError(disk_space.DISK_FULL_MESSAGE, status=507, code="disk_full") from None
     return job, wanted
 
 

@@ -142,5 +142,6 @@ def parse_openai_request(data, task):
     except InvalidJobOptions as problem:
         # By now model and language are known to exist, so what is left is their combination
         # (an English-only model asked to translate) or the prompt.
-        raise OpenAIRequestError(str(problem), param="model" if task == "translate" else None) from None
+        param = "prompt" if problem.field == "initial_prompt" else "model" if task == "translate" else None
+        raise OpenAIRequestError(str(problem), param=param) from None
     return OpenAIRequest(response_format, options)

@@ -4,13 +4,19 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from appliance.engine import EngineError, TranscriptionOptions
-from appliance.jobs.available_models import available_model_names
+from appliance.engine.transcription_options import check_prompt
+from appliance.jobs.available_models import available_model_names, available_models
 from appliance.plumbing.env import FORM_FALSE_WORDS, FORM_TRUE_WORDS
 
 
 
 class InvalidJobOptions(ValueError):
-    """The options are unusable; the message says which and why (shown as is)."""
+    """The options are unusable; the message says which and why (shown as is); field names the
+    form field when one alone is at fault."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -75,7 +81,7 @@ def parse_job_options(data, defaults=None):
         vad=_bool(data, "vad", base.vad),
         word_timestamps=_bool(data, "word_timestamps", base.word_timestamps),
         initial_prompt=(data.get("initial_prompt") if data.get("initial_prompt") is not None else base.initial_prompt)
-        .strip()[:2000],
+        .strip(),
     )
     try:
         options.engine_options().validate()
@@ -88,7 +94,15 @@ def parse_job_options(data, defaults=None):
         )
     if options.task == "translate" and options.model_name.endswith(".en"):
         raise InvalidJobOptions(f"{options.model_name} only knows English and cannot translate: choose a multilingual model.")
+    try:
+        check_prompt(options.initial_prompt, _model_directory(options.model_name))
+    except EngineError as error:
+        raise InvalidJobOptions(str(error), field="initial_prompt") from None
     return options
+
+
+def _model_directory(name):
+    return next((status.path for status in available_models() if status.name == name and status.path), None)
 
 
 def options_of(job):

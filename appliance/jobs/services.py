@@ -1,8 +1,9 @@
 """What users and programs do with jobs: upload, cancel, delete, re-run. Views and the API call
 these and only serialise the outcome."""
+import errno
 import logging
 import os
-import tempfile
+import shutil
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -12,9 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from appliance.engine import AudioError
-from appliance.jobs.models import Status, Transcription
+from appliance.jobs.models import Status, Transcription, audio_upload_path
 from appliance.jobs.progress import publish_job
-from appliance.jobs.upload_checks import check_complete
+from appliance.jobs.upload_checks import check_content
+from appliance.jobs.upload_handlers import StagedUpload, stage
+from appliance.plumbing import disk_space
 
 logger = logging.getLogger(__name__)
 
@@ -28,20 +31,37 @@ class UploadOutcome:
     name: str
     job: Transcription = None
     error: str = ""
+    # How the refusal reads as an HTTP status: 400 bad file, 413 too large, 507 disk full, 500.
+    status: int = 201
 
 
 def accept_uploads(user, uploaded_files, options, oversized_names=()):
     """One outcome per file, in order: a queued job, or the reason the file was refused.
 
-    Each file is judged alone, so a bad file never stops the others of the same upload.
+    Each file is judged alone, so a bad file (or an internal error on one) never stops the
+    others of the same upload and never leaves one accepted without saying so.
     """
-    outcomes = [UploadOutcome(name, error=too_large_message(name)) for name in oversized_names]
+    outcomes = [UploadOutcome(name, error=too_large_message(name), status=413) for name in oversized_names]
     for uploaded in uploaded_files:
-        try:
-            outcomes.append(UploadOutcome(uploaded.name, job=accept_upload(user, uploaded, options)))
-        except AudioError as error:
-            outcomes.append(UploadOutcome(uploaded.name, error=f"{uploaded.name}: {error}"))
+        outcomes.append(_judge(user, uploaded, options))
     return outcomes
+
+
+def _judge(user, uploaded, options):
+    try:
+        return UploadOutcome(uploaded.name, job=accept_upload(user, uploaded, options))
+    except AudioError as error:
+        return UploadOutcome(uploaded.name, error=f"{uploaded.name}: {error}", status=400)
+    except Exception as error:
+        if disk_space.is_disk_full(error):
+            return UploadOutcome(uploaded.name, error=f"{uploaded.name}: {disk_space.DISK_FULL_MESSAGE}", status=507)
+        logger.exception("upload %s of %s failed", uploaded.name, user)
+        return UploadOutcome(
+            uploaded.name,
+            error=f"{uploaded.name}: the appliance could not store this file (an internal error, logged for "
+            "the administrator); nothing of it was kept.",
+            status=500,
+        )
 
 
 def too_large_message(name):
@@ -49,51 +69,52 @@ def too_large_message(name):
 
 
 def accept_upload(user, uploaded, options):
-    """Probe the file, store it and queue its job; raises AudioError when it is not usable audio."""
+    """Probe the file, store it and queue its job; raises AudioError when it is not usable audio.
+
+    The file is judged from its staged copy on the data disk and then renamed into media/:
+    written once, never copied. A refused file's staged copy is removed at once."""
+    staged = uploaded if isinstance(uploaded, StagedUpload) else stage(uploaded)
+    try:
+        return _store(user, staged, options)
+    finally:
+        staged.close()
+
+
+def _store(user, staged, options):
     from appliance.engine import probe_audio
 
-    with _local_path(uploaded) as path:
-        info = probe_audio(path, max_duration_seconds=settings.MAX_AUDIO_SECONDS)
-        check_complete(path, info)
+    path = staged.temporary_file_path()
+    info = probe_audio(path, max_duration_seconds=settings.MAX_AUDIO_SECONDS)
+    duration = check_content(path, info, settings.MAX_AUDIO_SECONDS)
     job = Transcription(
         owner=user,
-        original_name=Path(uploaded.name).name[:255] or "upload",
-        size_bytes=uploaded.size,
-        duration_seconds=round(info.duration_seconds, 3),
+        original_name=Path(staged.name).name[:255] or "upload",
+        size_bytes=os.path.getsize(path),
+        duration_seconds=round(duration, 3),
         **options.as_fields(),
     )
-    job.audio.save(uploaded.name, uploaded, save=False)
+    job.audio.name = audio_upload_path(job)
+    target = Path(job.audio.path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _move(staged.claim_path(), target)
     try:
         with transaction.atomic():
             job.save()
             enqueue(job)
     except Exception:
-        job.audio.delete(save=False)
+        target.unlink(missing_ok=True)
         raise
     return job
 
 
-class _local_path:
-    """A path for the probe: the upload's own temp file, or a copy of a small in-memory one."""
-
-    def __init__(self, uploaded):
-        self.uploaded = uploaded
-        self.copy = None
-
-    def __enter__(self):
-        if hasattr(self.uploaded, "temporary_file_path"):
-            return self.uploaded.temporary_file_path()
-        suffix = Path(self.uploaded.name).suffix[:10]
-        descriptor, self.copy = tempfile.mkstemp(suffix=suffix, dir=settings.FILE_UPLOAD_TEMP_DIR)
-        with os.fdopen(descriptor, "wb") as handle:
-            for chunk in self.uploaded.chunks():
-                handle.write(chunk)
-        self.uploaded.seek(0)
-        return self.copy
-
-    def __exit__(self, *exc_info):
-        if self.copy:
-            os.unlink(self.copy)
+def _move(source, target):
+    try:
+        os.replace(source, target)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        shutil.move(source, target)  # the temp dir was put on another disk: one copy then
+    os.chmod(target, settings.FILE_UPLOAD_PERMISSIONS or 0o640)
 
 
 def enqueue(job):

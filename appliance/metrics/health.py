@@ -1,4 +1,5 @@
-"""GET /healthz: 200 only when the database, Redis and at least one worker are well.
+"""GET /healthz: 200 only when the database, Redis and at least one worker are well; "degraded"
+(still 200) when the data disk has less than APPLIANCE_MIN_FREE_DISK_MB free.
 
 make run, systemd and the updater wait on it, so it must answer quickly and never need login.
 Anonymous callers learn only {"status": "ok" | "degraded"}: the checks name hosts, process ids
@@ -11,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from appliance.metrics.collectors import may_scrape
+from appliance.plumbing import disk_space
 from appliance.plumbing.redis_client import get_redis
 from appliance.runtime import presence
 
@@ -40,6 +42,11 @@ def _workers():
     return {"count": len(workers), "workers": [worker["identity"] for worker in workers]}
 
 
+def _disk():
+    free = disk_space.free_bytes()
+    return {"free_mb": free // disk_space.MB, "low": free < disk_space.reserve_bytes()}
+
+
 def _loaded_models(workers_check):
     if not workers_check["ok"]:
         return []
@@ -58,9 +65,11 @@ def healthz(request):
     checks = {"database": _check(_database), "redis": _check(_redis)}
     checks["worker"] = _check(_workers) if checks["redis"]["ok"] else {"ok": False, "error": "Redis is down"}
     healthy = all(check["ok"] for check in checks.values())
-    body = {"status": "ok" if healthy else "degraded"}
+    # A full disk does not stop the appliance from serving: it is news for the admin, not a 503.
+    disk = _check(_disk)
+    body = {"status": "ok" if healthy and not disk.get("low", True) else "degraded"}
     if may_see_details(request):
-        body.update(checks, loaded_models=_loaded_models(checks["worker"]))
+        body.update(checks, disk=disk, loaded_models=_loaded_models(checks["worker"]))
     response = JsonResponse(body, status=200 if healthy else 503)
     # An unhealthy answer is information for the caller (make run polls it while starting),
     # not a server error worth a log line each time.

@@ -122,17 +122,18 @@ class UploadCertificateForm(forms.Form):
     """The chain and the key, each as a file or pasted; the passphrase only for an encrypted key."""
 
     chain_file = forms.FileField(required=False, label="Certificate chain file (PEM, server certificate first)")
-    chain_text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), label="…or paste it")
+    chain_text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), label="…or paste it",
+                                 max_length=tls.MAX_PEM_BYTES)
     key_file = forms.FileField(required=False, label="Private key file (PEM)")
-    key_text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), label="…or paste it")
+    key_text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), label="…or paste it",
+                               max_length=tls.MAX_PEM_BYTES)
     passphrase = forms.CharField(required=False, widget=forms.PasswordInput, strip=False,
                                  label="Passphrase of the key (only if it is encrypted)")
-    MAX_PEM_BYTES = 256 * 1024
 
     def _pem(self, file_field, text_field, what):
         uploaded, text = self.cleaned_data.get(file_field), self.cleaned_data.get(text_field) or ""
         if uploaded:
-            if uploaded.size > self.MAX_PEM_BYTES:
+            if uploaded.size > tls.MAX_PEM_BYTES:
                 raise forms.ValidationError(f"The {what} file is {uploaded.size} bytes; a PEM file is far smaller.")
             return uploaded.read()
         if text.strip():

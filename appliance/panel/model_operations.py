@@ -31,6 +31,7 @@ from appliance.panel import audit
 from appliance.runtime import presence
 from appliance.panel.models import ApplianceSettings, ModelOperation
 from appliance.panel.services import model_statuses
+from appliance.plumbing import disk_space
 
 logger = logging.getLogger(__name__)
 UNFINISHED = (ModelOperation.State.QUEUED, ModelOperation.State.RUNNING)
@@ -195,7 +196,7 @@ def _perform(operation, archive):
     if kind == ModelOperation.Kind.IMPORT_ARCHIVE:
         if archive is None or not archive.is_file():
             raise ModelImportError("The uploaded archive is gone (the web server restarted?): upload it again.")
-        return import_model(data_dir, operation.model_name, archive)
+        return import_model(data_dir, operation.model_name, archive, keep_free_bytes=disk_space.reserve_bytes())
     raise ModelImportError(f"Unknown operation {kind!r}.")
 
 

@@ -114,6 +114,8 @@ def host_load():
         "disk_used_mb": disk.used // MB,
         "disk_free_mb": disk.free // MB,
         "disk_percent": round(disk.used / disk.total * 100, 1) if disk.total else 0.0,
+        "disk_low": disk.free < settings.MIN_FREE_DISK_MB * MB,
+        "disk_reserve_mb": settings.MIN_FREE_DISK_MB,
         "uptime_seconds": int(time.time() - psutil.boot_time()),
     }
 

@@ -25,6 +25,10 @@ KEY_TYPES = ("ecdsa-p256", "rsa-3072")
 EXPIRY_WARNING_DAYS = 14
 # 398 days is the longest validity browsers accept for a leaf, self-signed or not.
 SELF_SIGNED_VALIDITY_DAYS = 398
+# A leaf, a few intermediates and a 4096-bit RSA key are a few KB each; more is a paste gone wrong
+# (or a way to make nginx load thousands of certificates).
+MAX_PEM_BYTES = 64 * 1024
+MAX_CHAIN_CERTIFICATES = 10
 
 _PEM_CERTIFICATE = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
 _PEM_PRIVATE_KEY = re.compile(rb"-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----")
@@ -130,13 +134,25 @@ def describe_certificate(certificate, now=None):
     )
 
 
+def check_pem_size(pem, what):
+    if len(pem) > MAX_PEM_BYTES:
+        raise TLSError(f"The {what} is {len(pem) // 1024} KB; a PEM {what} is a few KB (at most "
+                       f"{MAX_PEM_BYTES // 1024} KB here): was something else pasted or chosen?")
+
+
 def parse_certificate_chain(chain_pem):
     """Every PEM certificate in the text, in the order given; refuses anything unreadable."""
     if isinstance(chain_pem, str):
         chain_pem = chain_pem.encode("utf-8", "replace")
     if not chain_pem.strip():
         raise TLSError("The certificate file is empty.")
+    check_pem_size(chain_pem, "certificate chain")
     blocks = _PEM_CERTIFICATE.findall(chain_pem)
+    if len(blocks) > MAX_CHAIN_CERTIFICATES:
+        raise TLSError(f"The chain holds {len(blocks)} certificates; a server needs its own and a few issuers "
+                       f"(at most {MAX_CHAIN_CERTIFICATES}).")
+    if len(set(blocks)) < len(blocks):
+        raise TLSError("The chain holds the same certificate more than once: give each certificate once.")
     if not blocks:
         if _PEM_PRIVATE_KEY.search(chain_pem):
             raise TLSError("The certificate file holds a private key but no certificate: "
@@ -156,6 +172,7 @@ def parse_certificate_chain(chain_pem):
 def load_private_key(key_pem, passphrase=None):
     if isinstance(key_pem, str):
         key_pem = key_pem.encode("utf-8", "replace")
+    check_pem_size(key_pem or b"", "private key")
     match = _PEM_PRIVATE_KEY.search(key_pem or b"")
     if not match:
         if _PEM_CERTIFICATE.search(key_pem or b""):

@@ -131,6 +131,8 @@ def model_import(request):
     form = forms.ModelImportForm(request.POST, request.FILES)
     if getattr(request, "oversized_uploads", None):
         error = f"The archive is larger than the upload limit of {settings.MAX_UPLOAD_MB} MB."
+    elif getattr(request, "upload_refusal", ""):
+        error = request.upload_refusal
     elif not form.is_valid():
         error = " ".join(message for messages_ in form.errors.values() for message in messages_)
     else:

@@ -1,7 +1,9 @@
-"""Refuse a request body that is certainly too large before daphne's app reads any of it.
+"""Refuse a request body that is certainly too large before the application reads any of it.
 
 Django spools the whole body to disk before a view runs, so without this a 50 GB upload would
-fill the disk before the per-file limit could say no.
+fill the disk before the per-file limit could say no. Under daphne the same check runs
+earlier still, before the body is received (appliance.plumbing.web_server_limits); this one covers any
+other ASGI server.
 """
 import json
 
@@ -13,6 +15,13 @@ FORM_OVERHEAD_BYTES = 1024 * 1024
 
 def request_limit_bytes():
     return settings.MAX_UPLOAD_MB * 1024 * 1024 + FORM_OVERHEAD_BYTES
+
+
+def too_large_message():
+    return (
+        f"The upload is larger than the {settings.MAX_UPLOAD_MB} MB limit per file"
+        " (send several files one per request)."
+    )
 
 
 class RequestSizeLimit:
@@ -28,11 +37,7 @@ class RequestSizeLimit:
         await self.app(scope, receive, send)
 
     async def _refuse(self, send):
-        message = (
-            f"The upload is larger than the {settings.MAX_UPLOAD_MB} MB limit per file"
-            " (send several files one per request)."
-        )
-        body = json.dumps({"error": message}).encode()
+        body = json.dumps({"error": too_large_message()}).encode()
         await send(
             {
                 "type": "http.response.start",

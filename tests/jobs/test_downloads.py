@@ -60,7 +60,7 @@ def test_the_audio_is_served_whole_and_in_byte_ranges_for_seeking(done_job, spee
 
     response, content = fetch(done_job.owner, url)
     assert response.status_code == 200 and response["Accept-Ranges"] == "bytes"
-    assert response["Content-Type"] == "audio/x-wav" and content == whole
+    assert response["Content-Type"] == "audio/wav" and content == whole
 
     response, content = fetch(done_job.owner, url, range="bytes=100-199")
     assert response.status_code == 206

@@ -17,6 +17,7 @@ from appliance.engine.errors import (
     EmptyAudioError,
     UnsupportedAudioError,
 )
+from appliance.engine.files.demuxers import open_media
 
 SAMPLE_RATE = 16000
 # Quieter than this everywhere (RMS, full scale = 1.0) is silence: Whisper would only invent text.
@@ -24,7 +25,8 @@ SILENCE_RMS = 10 ** (-60 / 20)
 # Decoding may legitimately end a little short of the declared length (encoder padding).
 TRUNCATION_TOLERANCE_SECONDS = 0.5
 TRUNCATION_TOLERANCE_FRACTION = 0.05
-MEDIA_SIGNATURES = (b"RIFF", b"RIFX", b"RF64", b"ID3", b"fLaC", b"OggS", b"\x1aE\xdf\xa3", b"FORM", b"#!AMR", b"caff", b"MThd")
+# Errors a hostile or broken file can raise from inside FFmpeg/PyAV after the container opened.
+MEDIA_READ_ERRORS = (av.error.FFmpegError, OSError, ValueError, ZeroDivisionError, OverflowError)
 
 
 @dataclass(frozen=True)
@@ -62,21 +64,46 @@ def check_duration(duration_seconds, max_duration_seconds):
 def probe_audio(path, max_duration_seconds=None):
     """Describe the first audio track without decoding it; raise an AudioError if unusable."""
     path = Path(path)
-    with _open_container(path) as container:
+    with open_media(path) as container:
         stream = _audio_stream(container, path)
-        duration = _declared_seconds(container, stream)
-        if duration is None:
-            duration = _demuxed_seconds(container, stream)
-        info = AudioInfo(
-            duration_seconds=duration,
-            sample_rate=stream.codec_context.sample_rate or 0,
-            channels=stream.codec_context.channels or 0,
-            codec=stream.codec_context.name,
-            has_video=bool(container.streams.video),
-            container=container.format.name,
-        )
+        try:
+            duration = _declared_seconds(container, stream)
+            if duration is None:
+                duration = _demuxed_seconds(container, stream)
+            info = AudioInfo(
+                duration_seconds=duration,
+                sample_rate=stream.codec_context.sample_rate or 0,
+                channels=stream.codec_context.channels or 0,
+                codec=stream.codec_context.name,
+                has_video=bool(container.streams.video),
+                container=container.format.name,
+            )
+        except MEDIA_READ_ERRORS:
+            raise CorruptAudioError("The file is damaged: its audio track cannot be read.") from None
     check_duration(info.duration_seconds, max_duration_seconds)
     return info
+
+
+def measure_seconds(path, limit_seconds=None):
+    """How long the audio really is, from its packets (demuxed, not decoded), so a header that
+    understates the length cannot smuggle hours past the limit. Stops reading once it passes
+    limit_seconds (the answer is then just over the limit). Packets read before damage count."""
+    end = total = 0.0
+    with open_media(path) as container:
+        stream = _audio_stream(container, Path(path))
+        try:
+            for packet in container.demux(stream):
+                if packet.time_base:
+                    duration = float((packet.duration or 0) * packet.time_base)
+                    total += duration
+                    if packet.pts is not None:
+                        end = max(end, float(packet.pts * packet.time_base) + duration)
+                # Timestamps can jump or restart; the sum of packet durations cannot be made shorter.
+                if limit_seconds and max(end, total) > limit_seconds:
+                    break
+        except MEDIA_READ_ERRORS:
+            pass
+    return max(end, total)
 
 
 def load_audio(path, max_duration_seconds=None):
@@ -88,7 +115,7 @@ def load_audio(path, max_duration_seconds=None):
     buffer = _SampleBuffer(int(info.duration_seconds * SAMPLE_RATE * 1.01) + SAMPLE_RATE)
     resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
     packets = damaged = 0
-    with _open_container(path) as container:
+    with open_media(path) as container:
         stream = container.streams.audio[0]
         try:
             for packet in container.demux(stream):
@@ -101,7 +128,7 @@ def load_audio(path, max_duration_seconds=None):
                 for frame in frames:
                     frame.pts = None  # broken timestamps must not stop the resampler
                     buffer.extend(resampler.resample(frame), max_samples, max_duration_seconds)
-        except av.error.FFmpegError:
+        except MEDIA_READ_ERRORS:
             damaged += 1  # the demuxer gave up: judged below by how much audio came out
         buffer.extend(resampler.resample(None), max_samples, max_duration_seconds)
     samples = buffer.finish()
@@ -151,34 +178,6 @@ class _SampleBuffer:
     def finish(self):
         self.array.resize(self.size, refcheck=False)
         return self.array
-
-
-def _open_container(path):
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise UnsupportedAudioError(f"The file {path.name} does not exist.") from None
-    except OSError as error:
-        raise UnsupportedAudioError(f"The file {path.name} cannot be read ({error.strerror}).") from None
-    if size == 0:
-        raise EmptyAudioError("The file is empty (0 bytes): the upload or copy probably failed.")
-    try:
-        return av.open(str(path), mode="r", metadata_errors="ignore")
-    except av.error.FFmpegError:
-        if _looks_like_media(path):
-            raise CorruptAudioError(
-                "The file is damaged or incomplete (its header is unreadable): upload it again."
-            ) from None
-        raise UnsupportedAudioError("This file is not audio or video that can be read.") from None
-
-
-def _looks_like_media(path):
-    with open(path, "rb") as handle:
-        head = handle.read(12)
-    if head.startswith(MEDIA_SIGNATURES) or head[4:8] in (b"ftyp", b"moov", b"mdat", b"free", b"wide"):
-        return True
-    # MPEG audio (MP3) and ADTS AAC start with an 11-bit frame sync.
-    return len(head) >= 2 and head[0] == 0xFF and (head[1] & 0xE0) == 0xE0
 
 
 def _audio_stream(container, path):

@@ -1,13 +1,17 @@
 """Import a model from a directory or an archive an admin uploaded, and delete one.
 
-Archives come from outside, so they are unpacked member by member into a hidden staging
-directory: only plain files and folders, no absolute paths, no '..', no links, a size cap.
-The model appears under its name only once it is complete and checked (one rename).
+Archives come from outside. Before anything is written, the whole member list is checked:
+only plain files and folders, no absolute paths, no '..', no links, a bounded number of
+members, a size cap, room on the disk for all of it, and no member that unpacks to far more
+than it takes in the archive (a zip bomb: model weights hardly compress). Then the members are
+unpacked into a hidden staging directory, each bounded by its declared size, and the model
+appears under its name only once it is complete and checked (one rename).
 """
 import shutil
 import tarfile
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from appliance.engine.models.catalog import catalog_entry, check_model_name
@@ -17,11 +21,16 @@ from appliance.engine.models.modelfiles import directory_problems, models_root
 # large-v3 in float32 is about 6 GiB; anything far beyond is not a Whisper model (or is a zip bomb).
 MAX_UNPACKED_BYTES = 16 * 2**30
 COPY_BLOCK_BYTES = 8 * 2**20
+MAX_MEMBERS = 1000
+# Weights compress to about 90 %, tokenizers and vocabularies about 4:1; zeros 1000:1.
+MAX_COMPRESSION_RATIO = 50
+RATIO_CHECKED_FROM_BYTES = 2**20
 ARCHIVE_KINDS = ((".tar.gz", "tar"), (".tgz", "tar"), (".tar", "tar"), (".zip", "zip"))
 
 
-def import_model(data_dir, name, source, replace=False):
-    """Install the model found in `source` (directory, .tar, .tar.gz/.tgz or .zip) as `name`."""
+def import_model(data_dir, name, source, replace=False, keep_free_bytes=0):
+    """Install the model found in `source` (directory, .tar, .tar.gz/.tgz or .zip) as `name`;
+    an archive that would leave less than keep_free_bytes on the disk is refused unopened."""
     check_model_name(name)
     source = Path(source)
     if not source.exists():
@@ -36,7 +45,7 @@ def import_model(data_dir, name, source, replace=False):
         if source.is_dir():
             _copy_directory(source, staging)
         else:
-            _unpack_archive(source, staging)
+            _unpack_archive(source, staging, keep_free_bytes)
         model_directory = _find_model_directory(staging)
         problems = directory_problems(model_directory)
         if problems:
@@ -112,13 +121,13 @@ def _archive_kind(source):
     raise ModelImportError(f"{source.name} is neither a directory nor a .tar, .tar.gz or .zip archive.")
 
 
-def _unpack_archive(source, staging):
+def _unpack_archive(source, staging, keep_free_bytes):
     kind = _archive_kind(source)
     try:
         if kind == "zip":
-            _unpack_zip(source, staging)
+            _unpack_zip(source, staging, keep_free_bytes)
         else:
-            _unpack_tar(source, staging)
+            _unpack_tar(source, staging, keep_free_bytes)
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as error:
         if isinstance(error, OSError) and error.errno is not None:
             raise ModelImportError(f"Could not unpack {source.name}: {error.strerror}.") from None
@@ -145,12 +154,15 @@ def _check_total(total):
         )
 
 
-def _unpack_tar(source, staging):
+def _unpack_tar(source, staging, keep_free_bytes):
     with tarfile.open(source, mode="r:*") as archive:
-        _extract(staging, (
-            (member.name, _tar_kind(member), member.size, lambda member=member: archive.extractfile(member))
-            for member in archive
-        ))
+        members = [
+            _Member(member.name, _tar_kind(member), member.size, None, lambda member=member: archive.extractfile(member))
+            for member in archive.getmembers()
+        ]
+        # A compressed tar is one stream: only the archive as a whole has a ratio.
+        _check_members(members, source, staging, keep_free_bytes, whole_archive_ratio=True)
+        _extract(staging, members)
 
 
 def _tar_kind(member):
@@ -161,13 +173,15 @@ def _tar_kind(member):
     return "file" if member.isfile() else "special"
 
 
-def _unpack_zip(source, staging):
+def _unpack_zip(source, staging, keep_free_bytes):
     with zipfile.ZipFile(source) as archive:
         # file_size comes from the archive itself; ZipExtFile stops at it, so it bounds what is written.
-        _extract(staging, (
-            (info.filename, _zip_kind(info), info.file_size, lambda info=info: archive.open(info))
+        members = [
+            _Member(info.filename, _zip_kind(info), info.file_size, info.compress_size, lambda info=info: archive.open(info))
             for info in archive.infolist()
-        ))
+        ]
+        _check_members(members, source, staging, keep_free_bytes)
+        _extract(staging, members)
 
 
 def _zip_kind(info):
@@ -177,23 +191,74 @@ def _zip_kind(info):
     return "directory" if info.is_dir() else "file"
 
 
-def _extract(staging, members):
-    """Write (name, kind, size, open) members below staging, refusing anything unsafe."""
+@dataclass(frozen=True)
+class _Member:
+    name: str
+    kind: str  # file | directory | link | special
+    size: int  # as declared by the archive; extraction never writes more
+    compressed_size: int  # None where the archive does not say (tar)
+    open: object
+
+
+def _check_members(members, source, staging, keep_free_bytes, whole_archive_ratio=False):
+    """Refuse the archive before anything is written if any member or their sum is unsafe."""
+    if len(members) > MAX_MEMBERS:
+        raise ModelImportError(f"The archive holds {len(members)} entries; a model has a handful. It was rejected.")
     total = 0
-    for name, kind, size, open_member in members:
-        relative = _safe_relative_path(name)
-        if kind == "link":
-            raise ModelImportError(f"The archive contains a link ({name!r}); links are not accepted.")
-        if kind == "special":
-            raise ModelImportError(f"The archive contains a special file ({name!r}); it was rejected.")
+    for member in members:
+        _safe_relative_path(member.name)
+        if member.kind == "link":
+            raise ModelImportError(f"The archive contains a link ({member.name!r}); links are not accepted.")
+        if member.kind == "special":
+            raise ModelImportError(f"The archive contains a special file ({member.name!r}); it was rejected.")
+        if member.kind != "file":
+            continue
+        total += member.size
+        if member.compressed_size is not None:
+            _check_ratio(member.name, member.size, member.compressed_size)
+    _check_total(total)
+    if whole_archive_ratio:
+        _check_ratio(source.name, total, source.stat().st_size)
+    free = shutil.disk_usage(staging).free
+    if total > free - keep_free_bytes:
+        raise ModelImportError(
+            f"The model needs {_gib(total)} unpacked but the disk has {_gib(max(0, free - keep_free_bytes))} to spare: "
+            "free some space first."
+        )
+
+
+def _check_ratio(name, size, compressed_size):
+    if size >= RATIO_CHECKED_FROM_BYTES and size > MAX_COMPRESSION_RATIO * max(compressed_size, 1):
+        raise ModelImportError(
+            f"{name!r} would unpack to {_gib(size)} from {compressed_size} bytes (more than {MAX_COMPRESSION_RATIO} "
+            "to 1): model files never compress like that, so the archive was rejected as a zip bomb."
+        )
+
+
+def _gib(size):
+    return f"{size / 2**30:.1f} GiB"
+
+
+def _extract(staging, members):
+    """Write the checked members below staging, each at most its declared size."""
+    for member in members:
+        relative = _safe_relative_path(member.name)
         if relative is None:
             continue
         destination = staging / relative
-        if kind == "directory":
+        if member.kind == "directory":
             destination.mkdir(parents=True, exist_ok=True)
             continue
-        total += size
-        _check_total(total)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        with open_member() as reader, open(destination, "wb") as writer:
-            shutil.copyfileobj(reader, writer, COPY_BLOCK_BYTES)
+        with member.open() as reader, open(destination, "wb") as writer:
+            _copy_at_most(reader, writer, member.size)
+
+
+def _copy_at_most(reader, writer, limit):
+    written = 0
+    while written < limit:
+        block = reader.read(min(COPY_BLOCK_BYTES, limit - written))
+        if not block:
+            break
+        writer.write(block)
+        written += len(block)
