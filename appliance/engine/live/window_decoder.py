@@ -29,9 +29,10 @@ APPEND_PUNCTUATIONS = "\"'.。,，!！?？:：”)]}、"
 # Whisper's signs of "there is no speech here": both must hold, as in faster-whisper.
 NO_SPEECH_PROBABILITY = 0.6
 NO_SPEECH_LOGPROB = -1.0
-# A phrase repeated this often in a row is a decoding loop, not speech.
+# A phrase repeated this often in a row is a decoding loop, not speech ("how how how"); a
+# phrase of LONG_LOOP_PHRASE_WORDS or more (a whole sentence said again) already the second time.
 LOOP_REPEATS = 3
-LOOP_MAX_PHRASE_WORDS = 8
+LONG_LOOP_PHRASE_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -216,17 +217,14 @@ def _words_from_alignment(tokenizer, tokens, alignment, duration) -> list[Word]:
 
 
 def _without_loop(words: list[Word]) -> list[Word]:
-    """Cuts a hypothesis at the start of a decoding loop (a phrase repeated LOOP_REPEATS times in
-    a row), keeping the phrase once."""
+    """Cuts a hypothesis at the start of a decoding loop, keeping the looping phrase once."""
     keys = [word.key for word in words]
     for start in range(len(keys)):
-        for size in range(1, LOOP_MAX_PHRASE_WORDS + 1):
+        for size in range(1, (len(keys) - start) // 2 + 1):
             phrase = keys[start : start + size]
-            if len(phrase) < size:
-                break
             repeats = 1
             while keys[start + repeats * size : start + (repeats + 1) * size] == phrase:
                 repeats += 1
-            if repeats >= LOOP_REPEATS:
+            if repeats >= (2 if size >= LONG_LOOP_PHRASE_WORDS else LOOP_REPEATS):
                 return words[: start + size]
     return words
