@@ -10,13 +10,13 @@ django_application = get_asgi_application()
 # Imported after Django is set up: consumers import models.
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from appliance.jobs.consumers import JobProgressConsumer  # noqa: E402
 from appliance.live.consumers import LiveConsumer  # noqa: E402
 from appliance.plumbing.asgi_limits import RequestSizeLimit  # noqa: E402
+from appliance.tokens.websocket_origin import OriginOrTokenValidator  # noqa: E402
 
 websocket_urlpatterns = [
     path("ws/jobs/", JobProgressConsumer.as_asgi()),
@@ -27,6 +27,6 @@ application = ProtocolTypeRouter(
     {
         # On an appliance nginx answers /static/ itself; under `make run` daphne serves them.
         "http": RequestSizeLimit(ASGIStaticFilesHandler(django_application)),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": OriginOrTokenValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
