@@ -44,7 +44,7 @@ class StreamingConfig:
     # WER on speech with pauses was 0.03-0.05 lower with it, docs/benchmarks.md "Live"); the
     # hypothesis' repeat of its words is dropped by text (committed_overlap).
     sentence_trim_seconds: float = 15.0  # past this, drop audio up to the last committed sentence end
-    context_seconds: float = 10.0  # a pause on a buffer longer than this drops all committed audio
+    context_seconds: float = 10.0  # silence on a buffer longer than this drops the committed audio
     hard_trim_seconds: float = 20.0  # past this, drop audio up to the last committed word
     force_commit_seconds: float = 24.0  # past this, commit words that are not agreed yet,
     force_commit_keep_seconds: float = 9.0  # all but those of the newest this many seconds
@@ -177,8 +177,9 @@ class StreamingSession:
         has_speech = self.voice.speech_samples(uncommitted_start, self.ring.end) >= _sample(config.min_new_speech_seconds)
         drained = self.stopping and self._pending_samples == 0
         if not has_speech and not self.agreement.unstable:
-            if _seconds(len(self.ring)) > config.context_seconds:
-                # A pause: keep only a short lead-in for the next word.
+            no_context = self._last_committed_end_in_buffer(sentence=False) is None
+            if no_context or _seconds(len(self.ring)) > config.context_seconds:
+                # Silence and nothing to keep, or a long pause: keep only a lead-in for the next word.
                 self._trim(self.ring.end - _sample(config.keep_silence_seconds))
             self.decoded_end = self.ring.end
             self._window = None
