@@ -1,6 +1,6 @@
 """A hypothesis that hears committed words again, however many and wherever their times drift,
 never gets them committed a second time; word times of the committed stream only grow."""
-from appliance.engine.committed_overlap import committed_overlap
+from appliance.engine.live.committed_overlap import committed_overlap
 from appliance.engine.live.window_decoder import _without_loop
 from appliance.engine.live.local_agreement import LocalAgreement, Word, join_words
 

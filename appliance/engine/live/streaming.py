@@ -57,6 +57,7 @@ class StreamingConfig:
     finalize_silence_seconds: float = 0.5  # silence (after the VAD hangover) that ends an utterance
     keep_silence_seconds: float = 0.3  # silence kept in front of the next utterance
     prompt_characters: int = 200
+    committed_prefix: bool = True  # committed words in the buffer are the decoder's forced prefix
     vad_threshold: float = 0.5
     # A client may run ahead of the wall clock by this much (a reconnect flushes what the
     # browser held back); more means it sends faster than real time.
@@ -188,7 +189,7 @@ class StreamingSession:
         silence = self.voice.processed - last_speech_end
         utterance_over = silence >= _sample(config.finalize_silence_seconds)
         self._window = _Window(self.ring.start, self.ring.end, final=drained or utterance_over)
-        return WindowRequest(self.ring.window(), self.prompt(), self.language, self.task)
+        return WindowRequest(self.ring.window(), self.prompt(), self.language, self.task, prefix=self.prefix())
 
     def apply_hypothesis(self, hypothesis: WindowHypothesis) -> list[dict]:
         """Commits what the new hypothesis allows; returns the events for the client."""
@@ -224,6 +225,18 @@ class StreamingSession:
             text = text[-self.config.prompt_characters :]
             text = text.split(" ", 1)[-1] if " " in text else text
         return text
+
+    def prefix(self) -> str:
+        """Committed text whose audio is in the buffer, forced as the decoder's prefix."""
+        if not self.config.committed_prefix:
+            return ""
+        buffer_start = _seconds(self.ring.start)
+        inside = []
+        for word in reversed(self.committed):
+            if not heard_in_buffer(word, buffer_start):
+                break
+            inside.append(word)
+        return join_words(reversed(inside))
 
     def partial_event(self) -> dict:
         unstable = self.agreement.unstable
