@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from appliance.engine.accuracy import prefix_edit_distances
+
 if TYPE_CHECKING:  # local_agreement imports this module
     from appliance.engine.live.local_agreement import Word
 
@@ -55,18 +57,8 @@ def _aligned_length(hypothesis, in_buffer, committed_end) -> int:
     missing one), ties broken by how well the prefix's end meets the committed end."""
     if not in_buffer or not hypothesis:
         return 0
-    keys = [word.key for word in hypothesis]
     # distances[j]: edits between all committed words and the first j hypothesis words.
-    distances = list(range(len(keys) + 1))
-    for row, committed_word in enumerate(in_buffer, start=1):
-        current = [row]
-        for column, key in enumerate(keys, start=1):
-            current.append(min(
-                distances[column] + 1,
-                current[column - 1] + 1,
-                distances[column - 1] + (key != committed_word.key),
-            ))  # fmt: skip
-        distances = current
+    distances = prefix_edit_distances([word.key for word in in_buffer], [word.key for word in hypothesis])
     costs = [distance + _time_cost(hypothesis, size, committed_end) / EDIT_SECONDS for size, distance in enumerate(distances)]
     return min(range(len(costs)), key=costs.__getitem__)
 
