@@ -28,7 +28,8 @@ from appliance.jobs.consumers import JobProgressConsumer  # noqa: E402
 from appliance.live.consumers import LiveConsumer  # noqa: E402
 from appliance.plumbing.asgi_limits import RequestSizeLimit  # noqa: E402
 from appliance.plumbing.trusted_proxies import TrustedProxyClient  # noqa: E402
-from appliance.tokens.websocket import OriginCheckUnlessToken, TokenAuthMiddleware  # noqa: E402
+from appliance.tokens.websocket import TokenAuthMiddleware  # noqa: E402
+from appliance.tokens.websocket_origin import OriginOrTokenValidator  # noqa: E402
 
 websocket_urlpatterns = [
     path("ws/jobs/", JobProgressConsumer.as_asgi()),
@@ -40,7 +41,7 @@ application = TrustedProxyClient(
         {
             # On an appliance nginx answers /static/ itself; under `make run` daphne serves them.
             "http": RequestSizeLimit(ASGIStaticFilesHandler(django_application)),
-            "websocket": OriginCheckUnlessToken(
+            "websocket": OriginOrTokenValidator(
                 AuthMiddlewareStack(TokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
             ),
         }

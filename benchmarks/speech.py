@@ -124,3 +124,53 @@ def convert(source, destination, *ffmpeg_arguments, picture=None):
         check=True, capture_output=True, timeout=600,
     )
     return destination
+
+
+# Two voices that tiny.en hears well, for speech where the speaker changes.
+CONVERSATION_VOICES = ("en-us", "en-gb")
+# Pauses between sentences, in turn: people leave 1-2 s between sentences when they read aloud.
+CONVERSATION_PAUSES = (1.0, 1.6, 1.2, 2.0, 1.4)
+CONVERSATION_RATE = 16000
+
+
+def conversation_speech(directory, minimum_seconds, name="conversation.wav"):
+    """English sentences from the corpus, spoken by CONVERSATION_VOICES in turn with the pauses
+    of CONVERSATION_PAUSES between them, as a 16 kHz mono WAV lasting at least
+    `minimum_seconds`; returns (path, spoken text)."""
+    import numpy as np
+
+    directory = Path(directory)
+    parts, sentences, samples = [], [], 0
+    while samples < minimum_seconds * CONVERSATION_RATE:
+        index = len(sentences)
+        sentence = ENGLISH_SENTENCES[index % len(ENGLISH_SENTENCES)]
+        if index:
+            pause = CONVERSATION_PAUSES[(index - 1) % len(CONVERSATION_PAUSES)]
+            parts.append(np.zeros(int(pause * CONVERSATION_RATE), dtype="<i2"))
+        spoken = synthesize(sentence, directory / f"{name}.part.wav", CONVERSATION_VOICES[index % 2])
+        parts.append(_trimmed_pcm16(spoken))
+        sentences.append(sentence)
+        samples = sum(len(part) for part in parts)
+    (directory / f"{name}.part.wav").unlink(missing_ok=True)
+    path = directory / name
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(CONVERSATION_RATE)
+        handle.writeframes(np.concatenate(parts).tobytes())
+    return path, " ".join(sentences)
+
+
+def _trimmed_pcm16(path):
+    """The speech of a WAV file as 16 kHz PCM16 samples, without espeak-ng's silent ends (so the
+    pauses between sentences are the ones chosen)."""
+    import numpy as np
+
+    raw = subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(path), "-ac", "1", "-ar", str(CONVERSATION_RATE),
+         "-f", "s16le", "-"],
+        check=True, capture_output=True, timeout=600,
+    ).stdout  # fmt: skip
+    samples = np.frombuffer(raw, dtype="<i2")
+    loud = np.flatnonzero(np.abs(samples) > 64)
+    return samples[loud[0] : loud[-1] + 1] if len(loud) else samples

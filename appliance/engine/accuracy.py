@@ -46,14 +46,20 @@ def word_error_rate(reference, hypothesis, language="en"):
     hypothesis_words = normalize_text(hypothesis, language).split()
     if not reference_words:
         return 0.0 if not hypothesis_words else 1.0
-    previous = list(range(len(hypothesis_words) + 1))
-    for row, reference_word in enumerate(reference_words, start=1):
+    return prefix_edit_distances(reference_words, hypothesis_words)[-1] / len(reference_words)
+
+
+def prefix_edit_distances(reference, hypothesis):
+    """Edits (substitutions, deletions, insertions) between all of `reference` and each prefix
+    of `hypothesis` (lists of words): element j is the distance to hypothesis[:j]."""
+    previous = list(range(len(hypothesis) + 1))
+    for row, reference_word in enumerate(reference, start=1):
         current = [row]
-        for column, hypothesis_word in enumerate(hypothesis_words, start=1):
+        for column, hypothesis_word in enumerate(hypothesis, start=1):
             current.append(min(
                 previous[column] + 1,
                 current[column - 1] + 1,
                 previous[column - 1] + (reference_word != hypothesis_word),
             ))
         previous = current
-    return previous[-1] / len(reference_words)
+    return previous

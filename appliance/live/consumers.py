@@ -2,7 +2,7 @@
 
 Thin on purpose: it checks who is asking and that messages have the right shape, and forwards;
 audio, inference, limits and saving belong to the engine (appliance.runtime.live_server).
-The origin check is the project's AllowedHostsOriginValidator around every WebSocket route."""
+The origin check is the project's OriginOrTokenValidator around every WebSocket route."""
 import asyncio
 import json
 

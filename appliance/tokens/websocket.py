@@ -6,7 +6,7 @@ A client presents its token in one of three ways (the first found wins):
     the consumer must then accept with `subprotocol="bearer"`, see BEARER_SUBPROTOCOL),
   - a `?token=wa_…` query parameter (simplest; the token may end up in proxy logs).
 
-appliance/asgi.py wraps every WebSocket route in `OriginCheckUnlessToken` and
+appliance/asgi.py wraps every WebSocket route in `OriginOrTokenValidator` (tokens.websocket_origin) and
 `TokenAuthMiddleware` inside channels' AuthMiddlewareStack (a session user stays unless a token
 is presented), so a consumer only reads scope["user"]; `user_for_token(plain)` is there for the
 rest. A consumer accepts with `subprotocol=accepted_subprotocol(scope)`.
@@ -15,7 +15,6 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
-from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.auth.models import AnonymousUser
 
 from appliance.tokens import services
@@ -62,23 +61,3 @@ class TokenAuthMiddleware(BaseMiddleware):
 def accepted_subprotocol(scope):
     """Browsers that sent their token as a subprotocol must see it echoed, or they hang up."""
     return BEARER_SUBPROTOCOL if BEARER_SUBPROTOCOL in (scope.get("subprotocols") or []) else None
-
-
-def _has_origin(scope):
-    return any(name.lower() == b"origin" for name, _ in scope.get("headers") or [])
-
-
-class OriginCheckUnlessToken:
-    """The Origin must name one of ALLOWED_HOSTS, as for any page; except for a connection that
-    sends no Origin at all and presents an API token. Browsers always send an Origin on a
-    WebSocket, so that one is a program, which proves itself with the token (a bad token leaves
-    it anonymous and the consumer closes), and a cross-site page cannot get there with a cookie."""
-
-    def __init__(self, application):
-        self.application = application
-        self.origin_checked = AllowedHostsOriginValidator(application)
-
-    async def __call__(self, scope, receive, send):
-        if scope.get("type") == "websocket" and not _has_origin(scope) and token_from_scope(scope) is not None:
-            return await self.application(scope, receive, send)
-        return await self.origin_checked(scope, receive, send)

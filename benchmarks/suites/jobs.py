@@ -36,7 +36,7 @@ QUEUE_GOAL_RATIO = 2.0  # the faster engine's goal for a queue of files (engine-
 class Appliance:
     """The appliance under test, started like `make run` in its own data dir."""
 
-    def __init__(self, data_dir, settings, log):
+    def __init__(self, data_dir, settings, log, services=("web", "worker"), environment=None):
         from appliance.plumbing.run import Supervisor
 
         self.password = secrets.token_urlsafe(12)
@@ -52,16 +52,18 @@ class Appliance:
             APPLIANCE_DEVICE="cpu",
             APPLIANCE_ENGINE_PIPELINE=settings["pipeline"],
         )
+        self.supervisor.env.update(environment or {})
         # Its own database and its own Redis, always: with the appliance's REDIS_URL its worker
         # would take the appliance's queued jobs and, finding no such row, drop them.
         for shared in ("DATABASE_URL", "REDIS_URL"):
             self.supervisor.env.pop(shared, None)
+        self.services = list(services)
         self.log = log
 
     def __enter__(self):
         self.supervisor.start_redis()
         self.supervisor.prepare()
-        self.supervisor.start_services(["web", "worker"])
+        self.supervisor.start_services(self.services)
         self.supervisor.wait_until_healthy()
         self.log(f"appliance up at {self.supervisor.url}")
         return self

@@ -13,7 +13,7 @@ def test_each_target_reads_the_key_its_suite_reports():
         "updater": suite_result("updater", {"overhead_percent": 3.0}),
         "panel": suite_result("panel", {"web_rss_growth_mb": 12.5}),
         "appliance": suite_result("appliance", {"tls_overhead_percent_keep_alive": 4.0}),
-        "live": suite_result("live", {"1x batched: commit p50 / p95 s": "1.20 / 1.80"}),
+        "live": suite_result("live", {"1x socket: commit p50 / p95 s": "1.20 / 1.80", "1x socket: committed-text WER": 0.12}),
         "api": {**suite_result("api", {}, checks=[{"name": "p95", "passed": True, "detail": ""}]),
                 "settings": {"clients": 20}},
     }
@@ -29,5 +29,6 @@ def test_each_target_reads_the_key_its_suite_reports():
     p50 = _row(rows, "commit latency p50")
     assert (p50["value"], p50["seed_passed"], p50["goal_passed"]) == (1.2, True, False)
     assert _row(rows, "commit latency p95")["value"] == 1.8
+    assert _row(rows, "committed-text WER (speech with pauses)")["seed_passed"] is True
     assert _row(rows, "API clients served at once within the latency target")["value"] == 20
     assert _row(rows, "peak RSS ratio engine / bare")["seed_passed"] is None  # engine not in this run

@@ -4,7 +4,12 @@ espeak-ng speech as PCM16, and a WebSocket client that streams it through the re
 
 live_speech        (session) LiveSpeech: about 23 s of English (so the buffer gets trimmed).
 short_speech       (session) LiveSpeech: the root conftest's ~10 s clip.
+pause_speech       (session) LiveSpeech: about 30 s of sentences read by two voices in turn with
+                   1-2 s pauses between them (benchmarks.speech.conversation_speech).
+pause_speech_file_wer (session) tiny.en's WER on pause_speech as an uploaded file would get it
+                   (the jobs' dynamic pipeline).
 live_models        (session) the engine's ModelManager with tiny.en preloaded (shared).
+decoder            (session) a WindowDecoder on it.
 start_live_engine  (function) factory: start_live_engine(max_sessions=4, detach_grace_seconds=30,
                    idle_timeout_seconds=60) runs a LiveEngineServer in a thread with its own event
                    loop and channel layer instance (as the `live_engine` process would) and stops
@@ -36,7 +41,7 @@ from appliance.engine.live.live_engine import LiveEngine
 from appliance.runtime.live_server import LiveEngineServer
 from appliance.runtime.manager import engine_config
 from appliance.runtime.presence import Presence, live_engine_running
-from benchmarks.speech import ENGLISH_SENTENCES, synthesize
+from benchmarks.speech import ENGLISH_SENTENCES, conversation_speech, synthesize
 from servers import process_environment, running_daphne
 
 from .live_client import FRAME_SECONDS, SAMPLE_RATE, LiveClient, session_cookie
@@ -81,11 +86,35 @@ def short_speech(speech_wav, speech_text):
 
 
 @pytest.fixture(scope="session")
+def pause_speech(tmp_path_factory):
+    path, text = conversation_speech(tmp_path_factory.mktemp("pause-speech"), 30)
+    return LiveSpeech(path, text, _pcm16(path))
+
+
+@pytest.fixture(scope="session")
+def pause_speech_file_wer(live_models, pause_speech):
+    from appliance.engine import TranscriptionOptions, transcribe
+    from appliance.engine.accuracy import word_error_rate
+
+    options = TranscriptionOptions(model="tiny.en", language="en", pipeline="dynamic")
+    return word_error_rate(pause_speech.text, transcribe(live_models, str(pause_speech.wav), options).text)
+
+
+@pytest.fixture(scope="session")
 def live_models():
     manager = ModelManager(engine_config(preload=("tiny.en",), cpu_threads=2, parallel_batches=False))
     manager.preload()
     yield manager
     manager.close()
+
+
+@pytest.fixture(scope="session")
+def decoder(live_models):
+    """A WindowDecoder on the shared tiny.en, for tests that step a StreamingSession themselves."""
+    from appliance.engine.live.window_decoder import WindowDecoder
+
+    with live_models.acquire("tiny.en") as loaded:
+        return WindowDecoder(loaded.whisper)
 
 
 @pytest.fixture(autouse=True)

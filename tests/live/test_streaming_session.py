@@ -4,47 +4,10 @@ import numpy as np
 import pytest
 
 from appliance.engine.accuracy import word_error_rate
-from appliance.engine.live.window_decoder import WindowDecoder
 from appliance.engine.live.local_agreement import join_words
 from appliance.engine.live.streaming import BadFrameError, StreamingSession, StreamTooFastError
 
-
-class FakeClock:
-    """The stream's notion of now, so a test can pretend real time passes."""
-
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture(scope="module")
-def decoder(live_models):
-    with live_models.acquire("tiny.en") as loaded:
-        return WindowDecoder(loaded.whisper)
-
-
-def feed_in_steps(session, clock, decoder, pcm, step_seconds=1.0):
-    """Real-time feeding with a decode after every step; returns the largest buffer seen."""
-    step = int(step_seconds * 16000) * 2
-    largest = 0
-    for offset in range(0, len(pcm), step):
-        clock.now += step_seconds
-        session.receive(pcm[offset : offset + step])
-        request = session.prepare_window()
-        if request is not None:
-            largest = max(largest, len(request.audio) / 16000)
-            session.apply_hypothesis(decoder.decode([request])[0])
-    return largest
-
-
-def finish(session, decoder):
-    session.request_stop()
-    while not session.is_finished():
-        request = session.prepare_window()
-        if request is not None:
-            session.apply_hypothesis(decoder.decode([request])[0])
+from .stepping import FakeClock, feed_in_steps, finish
 
 
 def test_silence_is_never_decoded_and_not_kept():

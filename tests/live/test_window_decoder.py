@@ -8,12 +8,6 @@ from appliance.engine.live.window_decoder import WindowDecoder, WindowRequest, _
 from appliance.engine.live.local_agreement import Word, join_words
 
 
-@pytest.fixture(scope="module")
-def decoder(live_models):
-    with live_models.acquire("tiny.en") as loaded:
-        return WindowDecoder(loaded.whisper)
-
-
 def audio_of(speech, start_seconds=0.0, end_seconds=None):
     samples = np.frombuffer(speech.pcm, dtype="<i2").astype(np.float32) / 32768.0
     end = None if end_seconds is None else int(end_seconds * 16000)

@@ -6,12 +6,13 @@ every word before it); what is not yet agreed stays "unstable" and is shown as p
 import re
 from dataclasses import dataclass
 
-# Words that start this long before the last committed end belong to audio already committed.
-START_TOLERANCE_SECONDS = 0.1
-# The buffer start is re-transcribed, so a hypothesis may begin with the last committed words
-# again; look for such a repeat of up to this many words near the committed end.
-MAX_REPEATED_WORDS = 5
-REPEAT_WINDOW_SECONDS = 1.0
+from appliance.engine.live.committed_overlap import committed_overlap
+
+# A word that ends this long before the committed end lies in audio already committed, whatever
+# the text alignment says (committed_overlap): the same audio is never committed twice.
+COMMITTED_AUDIO_TOLERANCE_SECONDS = 0.25
+# Committed words remembered for the alignment: more than a full buffer (28 s) of fast speech.
+RECENT_COMMITTED_WORDS = 160
 
 _NOT_WORD_CHARACTERS = re.compile(r"[^\w']+")
 _SENTENCE_END = re.compile(r"[.?!…][\"')\]]*$")
@@ -37,6 +38,11 @@ class Word:
     def shifted(self, seconds: float) -> "Word":
         return Word(self.start + seconds, self.end + seconds, self.text, self.probability)
 
+    def not_before(self, seconds: float) -> "Word":
+        if self.start >= seconds:
+            return self
+        return Word(seconds, max(self.end, seconds), self.text, self.probability)
+
 
 def join_words(words) -> str:
     return "".join(word.text for word in words).strip()
@@ -52,11 +58,10 @@ class LocalAgreement:
     def unstable(self) -> list[Word]:
         return list(self._unstable)
 
-    def update(self, hypothesis: list[Word]) -> list[Word]:
-        """Takes a new hypothesis (absolute times) and returns the words it commits."""
-        new = [word for word in hypothesis if word.start > self.committed_end - START_TOLERANCE_SECONDS]
-        new = [word for word in new if word.key]
-        new = self._without_repeated_head(new)
+    def update(self, hypothesis: list[Word], buffer_start: float = 0.0) -> list[Word]:
+        """Takes a new hypothesis (absolute times) of the audio from `buffer_start` on and
+        returns the words it commits."""
+        new = self._new_words(hypothesis, buffer_start)
         agreed = 0
         while (
             agreed < len(new)
@@ -81,26 +86,23 @@ class LocalAgreement:
         self._remember(committed)
         return committed
 
-    def commit_final(self, hypothesis: list[Word]) -> list[Word]:
+    def commit_final(self, hypothesis: list[Word], buffer_start: float = 0.0) -> list[Word]:
         """Commits a hypothesis over complete audio without waiting for a second opinion."""
         self._unstable = []
-        self.update(hypothesis)
+        self.update(hypothesis, buffer_start)
         return self.commit_all()
+
+    def _new_words(self, hypothesis: list[Word], buffer_start: float) -> list[Word]:
+        """The hypothesis without what was committed already, with times that start no earlier
+        than the committed end (so committed times only grow)."""
+        words = [word for word in hypothesis if word.key]
+        words = words[committed_overlap(words, self._recent_committed, buffer_start, self.committed_end) :]
+        limit = self.committed_end - COMMITTED_AUDIO_TOLERANCE_SECONDS
+        while words and words[0].end <= limit:
+            words = words[1:]
+        return [word.not_before(self.committed_end) for word in words]
 
     def _remember(self, committed: list[Word]) -> None:
         if committed:
             self.committed_end = max(self.committed_end, committed[-1].end)
-            self._recent_committed = (self._recent_committed + committed)[-MAX_REPEATED_WORDS:]
-
-    def _without_repeated_head(self, new: list[Word]) -> list[Word]:
-        if not new or not self._recent_committed:
-            return new
-        if abs(new[0].start - self.committed_end) >= REPEAT_WINDOW_SECONDS:
-            return new
-        longest = min(len(new), len(self._recent_committed))
-        for size in range(longest, 0, -1):
-            tail = [word.key for word in self._recent_committed[-size:]]
-            head = [word.key for word in new[:size]]
-            if tail == head:
-                return new[size:]
-        return new
+            self._recent_committed = (self._recent_committed + committed)[-RECENT_COMMITTED_WORDS:]

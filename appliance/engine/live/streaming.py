@@ -6,8 +6,8 @@ silence), the live engine decodes the windows of many sessions in one batch, and
 `apply_hypothesis()` turns the result into `final` and `partial` events.
 
 Bounded memory: received audio waits in a small queue until the next step moves it into a
-preallocated ring buffer; the buffer is trimmed at committed sentence ends (about
-TRIM_SECONDS), silence is dropped, and when agreement cannot keep up the oldest words are
+preallocated ring buffer; the buffer is trimmed right after each committed sentence, silence
+is dropped, and when agreement cannot keep up the oldest words are
 committed anyway, so the window never outgrows Whisper's 30 s."""
 import threading
 import time
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from appliance.engine.live.committed_overlap import heard_in_buffer
 from appliance.engine.live.window_decoder import SAMPLE_RATE, WindowHypothesis, WindowRequest
 from appliance.engine.live.streaming_vad import StreamingVoiceDetector
 from appliance.engine.live.local_agreement import LocalAgreement, Word, join_words
@@ -39,17 +40,24 @@ class StreamTooFastError(StreamError):
 @dataclass(frozen=True)
 class StreamingConfig:
     buffer_seconds: float = 28.0  # plus the decoder's 2 s tail padding: Whisper's 30 s window
-    trim_seconds: float = 15.0  # past this, drop audio up to the last committed sentence end
+    # Committed audio stays in the buffer as context for the words after it (tiny.en's live
+    # WER on speech with pauses was 0.03-0.05 lower with it, docs/benchmarks.md "Live"); the
+    # hypothesis' repeat of its words is dropped by text (committed_overlap).
+    sentence_trim_seconds: float = 15.0  # past this, drop audio up to the last committed sentence end
+    context_seconds: float = 10.0  # silence on a buffer longer than this drops the committed audio
     hard_trim_seconds: float = 20.0  # past this, drop audio up to the last committed word
-    force_commit_seconds: float = 24.0  # past this, commit words that are not agreed yet
+    force_commit_seconds: float = 24.0  # past this, commit words that are not agreed yet,
+    force_commit_keep_seconds: float = 9.0  # all but those of the newest this many seconds
     # A word still unconfirmed this long before the end of the audio heard has all the context it
     # will get: commit the newest hypothesis' version of it (bounds the latency of phrases two
     # hypotheses keep disagreeing on).
     max_unconfirmed_seconds: float = 3.0
     min_step_seconds: float = 0.5  # new audio needed before the next decode
+    min_new_speech_seconds: float = 0.2  # uncommitted speech needed before a decode
     finalize_silence_seconds: float = 0.5  # silence (after the VAD hangover) that ends an utterance
     keep_silence_seconds: float = 0.3  # silence kept in front of the next utterance
     prompt_characters: int = 200
+    committed_prefix: bool = True  # committed words in the buffer are the decoder's forced prefix
     vad_threshold: float = 0.5
     # A client may run ahead of the wall clock by this much (a reconnect flushes what the
     # browser held back); more means it sends faster than real time.
@@ -165,11 +173,15 @@ class StreamingSession:
         self._feed()
         config = self.config
         uncommitted_start = max(self.ring.start, _sample(self.agreement.committed_end))
-        has_speech = self.voice.has_speech(uncommitted_start, self.ring.end)
+        # A little speech after the committed end is the tail of the last committed word (its
+        # aligned end comes early), not a new word: decoded alone, Whisper invents words for it.
+        has_speech = self.voice.speech_samples(uncommitted_start, self.ring.end) >= _sample(config.min_new_speech_seconds)
         drained = self.stopping and self._pending_samples == 0
         if not has_speech and not self.agreement.unstable:
-            # Silence: keep only a short lead-in for the next word.
-            self._trim(self.ring.end - _sample(config.keep_silence_seconds))
+            no_context = self._last_committed_end_in_buffer(sentence=False) is None
+            if no_context or _seconds(len(self.ring)) > config.context_seconds:
+                # Silence and nothing to keep, or a long pause: keep only a lead-in for the next word.
+                self._trim(self.ring.end - _sample(config.keep_silence_seconds))
             self.decoded_end = self.ring.end
             self._window = None
             return None
@@ -177,7 +189,7 @@ class StreamingSession:
         silence = self.voice.processed - last_speech_end
         utterance_over = silence >= _sample(config.finalize_silence_seconds)
         self._window = _Window(self.ring.start, self.ring.end, final=drained or utterance_over)
-        return WindowRequest(self.ring.window(), self.prompt(), self.language, self.task)
+        return WindowRequest(self.ring.window(), self.prompt(), self.language, self.task, prefix=self.prefix())
 
     def apply_hypothesis(self, hypothesis: WindowHypothesis) -> list[dict]:
         """Commits what the new hypothesis allows; returns the events for the client."""
@@ -189,16 +201,12 @@ class StreamingSession:
             self.language = hypothesis.language
         self.decoded_end = max(self.decoded_end, window.end)
         if window.final:
-            committed = self.agreement.commit_final(words)
+            committed = self.agreement.commit_final(words, offset)
         else:
-            committed = self.agreement.update(words)
+            committed = self.agreement.update(words, offset)
             committed += self.agreement.commit_until(_seconds(window.end) - self.config.max_unconfirmed_seconds)
         events = self._commit(committed)
-        if window.final:
-            # The utterance is complete: its audio is no longer needed.
-            self._trim(self.ring.end - _sample(self.config.keep_silence_seconds))
-        else:
-            events.extend(self._trim_committed())
+        events.extend(self._trim_committed())
         events.append(self.partial_event())
         return events
 
@@ -211,12 +219,24 @@ class StreamingSession:
     def prompt(self) -> str:
         """Committed text before the buffer start: the buffer itself is transcribed again."""
         buffer_start = _seconds(self.ring.start)
-        before = [word for word in self.committed[-60:] if word.end <= buffer_start]
+        before = [word for word in self.committed[-60:] if not heard_in_buffer(word, buffer_start)]
         text = join_words(before)
         if len(text) > self.config.prompt_characters:
             text = text[-self.config.prompt_characters :]
             text = text.split(" ", 1)[-1] if " " in text else text
         return text
+
+    def prefix(self) -> str:
+        """Committed text whose audio is in the buffer, forced as the decoder's prefix."""
+        if not self.config.committed_prefix:
+            return ""
+        buffer_start = _seconds(self.ring.start)
+        inside = []
+        for word in reversed(self.committed):
+            if not heard_in_buffer(word, buffer_start):
+                break
+            inside.append(word)
+        return join_words(reversed(inside))
 
     def partial_event(self) -> dict:
         unstable = self.agreement.unstable
@@ -264,10 +284,9 @@ class StreamingSession:
     def _trim_committed(self) -> list[dict]:
         config = self.config
         events = []
-        if _seconds(len(self.ring)) > config.trim_seconds:
-            sentence_end = self._last_committed_end_in_buffer(sentence=True)
-            if sentence_end is not None:
-                self._trim(_sample(sentence_end))
+        sentence_end = self._last_committed_end_in_buffer(sentence=True)
+        if sentence_end is not None and _seconds(len(self.ring)) > config.sentence_trim_seconds:
+            self._trim(_sample(sentence_end))
         if _seconds(len(self.ring)) > config.hard_trim_seconds:
             word_end = self._last_committed_end_in_buffer(sentence=False)
             if word_end is not None:
@@ -275,7 +294,7 @@ class StreamingSession:
         if _seconds(len(self.ring)) > config.force_commit_seconds:
             # Agreement fell behind (a machine too slow, or a hypothesis that keeps changing):
             # commit the older unconfirmed words so the window stays within Whisper's 30 s.
-            keep = config.force_commit_seconds - config.trim_seconds
+            keep = config.force_commit_keep_seconds
             events.extend(self._commit(self.agreement.commit_until(_seconds(self.ring.end) - keep)))
             word_end = self._last_committed_end_in_buffer(sentence=False)
             cut = self.ring.end - _sample(config.hard_trim_seconds)
@@ -285,7 +304,7 @@ class StreamingSession:
     def _last_committed_end_in_buffer(self, sentence: bool) -> float | None:
         buffer_start = _seconds(self.ring.start)
         for word in reversed(self.committed):
-            if word.end <= buffer_start:
+            if not heard_in_buffer(word, buffer_start):
                 return None
             if not sentence or word.ends_sentence:
                 return word.end

@@ -25,7 +25,8 @@ class StreamingVoiceDetector:
         self._remainder = np.zeros(0, dtype=np.float32)
         self._processed = 0  # absolute samples judged so far
         self._in_speech = False
-        self._speech: list[list[int]] = []  # [start, end) absolute sample ranges, merged
+        # [start, end) absolute sample ranges of speech, merged, without the hangover.
+        self._speech: list[list[int]] = []
 
     @property
     def processed(self) -> int:
@@ -33,7 +34,7 @@ class StreamingVoiceDetector:
 
     @property
     def last_speech_end(self) -> int | None:
-        return self._speech[-1][1] if self._speech else None
+        return self._speech[-1][1] + self.hangover_samples if self._speech else None
 
     def accept(self, samples: np.ndarray) -> None:
         """Judges the new samples (whole 512-sample chunks; the rest waits for the next call)."""
@@ -53,14 +54,19 @@ class StreamingVoiceDetector:
             self._record(float(probability))
 
     def has_speech(self, start: int, end: int) -> bool:
-        return any(speech_start < end and speech_end > start for speech_start, speech_end in self._speech)
+        """Whether [start, end) holds speech, counting the hangover after each span."""
+        return any(s < end and e + self.hangover_samples > start for s, e in self._speech)
+
+    def speech_samples(self, start: int, end: int) -> int:
+        """How much of [start, end) the detector judged to be speech itself (no hangover)."""
+        return sum(max(0, min(e, end) - max(s, start)) for s, e in self._speech)
 
     def speech_after(self, start: int) -> list[tuple[int, int]]:
-        return [(max(s, start), e) for s, e in self._speech if e > start]
+        return [(max(s, start), e + self.hangover_samples) for s, e in self._speech if e + self.hangover_samples > start]
 
     def forget_before(self, absolute_index: int) -> None:
         """Drops what is known about audio the stream no longer holds."""
-        self._speech = [span for span in self._speech if span[1] > absolute_index]
+        self._speech = [span for span in self._speech if span[1] + self.hangover_samples > absolute_index]
 
     def _record(self, probability: float) -> None:
         chunk_start = self._processed
@@ -70,9 +76,8 @@ class StreamingVoiceDetector:
         if not self._in_speech:
             return
         # A speech chunk extends the previous span when the gap is short (a pause inside a
-        # sentence); the span's end keeps a little hangover because Silero reacts late.
-        end = self._processed + self.hangover_samples
-        if self._speech and chunk_start <= self._speech[-1][1]:
-            self._speech[-1][1] = max(self._speech[-1][1], end)
+        # sentence): within the hangover, because Silero reacts late.
+        if self._speech and chunk_start <= self._speech[-1][1] + self.hangover_samples:
+            self._speech[-1][1] = self._processed
         else:
-            self._speech.append([chunk_start, end])
+            self._speech.append([chunk_start, self._processed])

@@ -22,6 +22,7 @@ HOP_SAMPLES = 160  # one mel frame
 MAX_WINDOW_SAMPLES = 30 * SAMPLE_RATE  # Whisper's encoder has 1500 positions (30 s)
 TAIL_PADDING_SECONDS = 2.0
 MAX_PROMPT_TOKENS = 64
+MAX_PREFIX_TOKENS = 128  # a longer committed prefix is generated again instead of forced
 # Generous for fast speech (about 3 tokens a second in English), tight enough to stop a loop.
 TOKENS_PER_SECOND_BUDGET = 8
 PREPEND_PUNCTUATIONS = "\"'“¿([{-"
@@ -29,9 +30,10 @@ APPEND_PUNCTUATIONS = "\"'.。,，!！?？:：”)]}、"
 # Whisper's signs of "there is no speech here": both must hold, as in faster-whisper.
 NO_SPEECH_PROBABILITY = 0.6
 NO_SPEECH_LOGPROB = -1.0
-# A phrase repeated this often in a row is a decoding loop, not speech.
+# A phrase repeated this often in a row is a decoding loop, not speech ("how how how"); a
+# phrase of LONG_LOOP_PHRASE_WORDS or more (a whole sentence said again) already the second time.
 LOOP_REPEATS = 3
-LOOP_MAX_PHRASE_WORDS = 8
+LONG_LOOP_PHRASE_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class WindowRequest:
     prompt: str = ""  # committed text before the window, for context
     language: str | None = None  # None: detect (multilingual models)
     task: str = "transcribe"
+    # Committed text whose audio is in the window: forced as the start of the transcript, so the
+    # decoder only generates what follows (the hypothesis still holds these words).
+    prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,7 @@ class WindowDecoder:
             encoder_output,
             prompts,
             beam_size=1,
-            max_length=len(prompts[0]) + budget,
+            max_length=max(len(prompt) for prompt in prompts) + budget,
             return_scores=True,
             return_no_speech_prob=True,
             suppress_blank=True,
@@ -137,9 +142,9 @@ class WindowDecoder:
         # prompt keeps as many previous tokens as the shortest one has.
         keep = min(len(tokens) for tokens in previous)
         prompts = []
-        for tokens, tokenizer in zip(previous, tokenizers):
-            prefix = [tokenizer.sot_prev, *tokens[len(tokens) - keep :]] if keep else []
-            prompts.append([*prefix, *tokenizer.sot_sequence, tokenizer.no_timestamps])
+        for request, tokens, tokenizer in zip(requests, previous, tokenizers):
+            context = [tokenizer.sot_prev, *tokens[len(tokens) - keep :]] if keep else []
+            prompts.append([*context, *tokenizer.sot_sequence, tokenizer.no_timestamps, *_prefix_tokens(request, tokenizer)])
         return prompts
 
     def _aligned_words(self, requests, features, encoder_output, tokenizers, text_tokens) -> list[list[Word]]:
@@ -163,6 +168,12 @@ class WindowDecoder:
                 duration = len(requests[index].audio) / SAMPLE_RATE
                 words[index] = _words_from_alignment(tokenizers[index], text_tokens[index], alignment, duration)
         return words
+
+
+def _prefix_tokens(request, tokenizer) -> list[int]:
+    # Prefixes may differ in length within a batch: CTranslate2 forces each one on its own row.
+    tokens = tokenizer.encode(" " + request.prefix.strip()) if request.prefix.strip() else []
+    return tokens if len(tokens) <= MAX_PREFIX_TOKENS else []
 
 
 @lru_cache(maxsize=64)
@@ -216,17 +227,14 @@ def _words_from_alignment(tokenizer, tokens, alignment, duration) -> list[Word]:
 
 
 def _without_loop(words: list[Word]) -> list[Word]:
-    """Cuts a hypothesis at the start of a decoding loop (a phrase repeated LOOP_REPEATS times in
-    a row), keeping the phrase once."""
+    """Cuts a hypothesis at the start of a decoding loop, keeping the looping phrase once."""
     keys = [word.key for word in words]
     for start in range(len(keys)):
-        for size in range(1, LOOP_MAX_PHRASE_WORDS + 1):
+        for size in range(1, (len(keys) - start) // 2 + 1):
             phrase = keys[start : start + size]
-            if len(phrase) < size:
-                break
             repeats = 1
             while keys[start + repeats * size : start + (repeats + 1) * size] == phrase:
                 repeats += 1
-            if repeats >= LOOP_REPEATS:
+            if repeats >= (2 if size >= LONG_LOOP_PHRASE_WORDS else LOOP_REPEATS):
                 return words[: start + size]
     return words
