@@ -6,12 +6,10 @@ point at the culprit. Model names are the appliance's own, plus `whisper-1` for 
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from appliance.engine import LANGUAGE_NAMES
 from appliance.jobs.available_models import available_models
+from appliance.jobs.request_options import InvalidJobOptions, default_model_name, parse_job_options
 from appliance.plumbing.env import FORM_TRUE_WORDS
-from appliance.jobs.request_options import InvalidJobOptions, parse_job_options
 
 OPENAI_DEFAULT_MODEL = "whisper-1"
 RESPONSE_FORMATS = ("json", "text", "srt", "vtt", "verbose_json")
@@ -59,7 +57,7 @@ def model_for(requested, task):
                 code="model_not_found",
             )
         return requested
-    default = settings.DEFAULT_MODEL
+    default = default_model_name()
     if default not in models:
         raise OpenAIRequestError(
             f"{OPENAI_DEFAULT_MODEL} stands for the default model {default}, which is not installed: "
@@ -142,5 +140,5 @@ def parse_openai_request(data, task):
     except InvalidJobOptions as problem:
         # By now model and language are known to exist, so what is left is their combination
         # (an English-only model asked to translate) or the prompt.
-        raise OpenAIRequestError(str(problem), param="model" if task == "translate" else None) from None
+        raise OpenAIRequestError(str(problem), param="model" if task == "translate" else "language") from None
     return OpenAIRequest(response_format, options)
