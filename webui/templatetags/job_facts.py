@@ -23,7 +23,8 @@ def options_fact(job, show_engine_options):
     words = ["word timestamps" if job.word_timestamps else "no word timestamps"]
     if show_engine_options:
         words += ["skip silence (VAD)" if job.vad else "silence kept (no VAD)", f"batch size {job.batch_size}"]
-    return ", ".join(words).capitalize()
+    text = ", ".join(words)
+    return text[0].upper() + text[1:]
 
 
 @register.simple_tag
