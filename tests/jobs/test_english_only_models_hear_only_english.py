@@ -3,7 +3,7 @@ a request that asks it for another language or a translation is refused with the
 re-run that switches to it drops the old job's language and task instead of failing."""
 import pytest
 
-from appliance.jobs.options import InvalidJobOptions, JobOptions, english_only, parse_job_options
+from appliance.jobs.request_options import InvalidJobOptions, JobOptions, english_only, parse_job_options
 
 pytestmark = pytest.mark.django_db
 

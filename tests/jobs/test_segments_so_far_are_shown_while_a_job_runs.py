@@ -2,7 +2,7 @@
 (in Redis) for a page opened mid-run or polling without a WebSocket; a new attempt starts over."""
 import pytest
 
-from appliance.engine.results import Segment
+from appliance.engine.files.results import Segment
 from appliance.jobs.models import Transcription
 from appliance.jobs.monitor import JobMonitor
 

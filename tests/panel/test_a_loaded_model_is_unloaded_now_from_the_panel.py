@@ -5,7 +5,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from appliance.engine import EngineConfig, ModelManager
-from appliance.panel import broadcast
+from appliance.runtime import follower as settings_follower
+from appliance.runtime import presence
 from appliance.panel.models import ApplianceSettings, AuditLogEntry
 
 pytestmark = pytest.mark.django_db
@@ -15,16 +16,24 @@ pytestmark = pytest.mark.django_db
 def follower_with_tiny_loaded(data_dir, redis_url, wait_until):
     """A process following the panel's settings (its preload set empty) that loaded tiny.en for a job."""
     ApplianceSettings.objects.create(pk=ApplianceSettings.SINGLETON_ID, preload_models=[])
-    broadcast.publish(redis_url, ApplianceSettings.current().engine_settings())
+    settings_follower.publish(redis_url, ApplianceSettings.current().engine_settings())
     manager = ModelManager(EngineConfig(data_dir=data_dir, device="cpu", preload=()))
-    follower = broadcast.ConfigFollower(manager, settings.REDIS_URL, identity="test:unload").start()
+    # As appliance.runtime.lifecycle wires a worker: the follower reports through the presence.
+    follower = settings_follower.ConfigFollower(manager, settings.REDIS_URL, identity="test:unload")
+    follower.presence = presence.Presence("worker", describe=follower.state, identity="test:unload").start()
+    follower.start()
     wait_until(lambda: follower.applied_revision == 0, what="the panel's settings applied")
     manager.ensure_loaded("tiny.en")
-    wait_until(lambda: any(report["loaded"] for report in broadcast.read_reports(redis_url)),
-               timeout_seconds=3 * broadcast.REPORT_INTERVAL_SECONDS, what="a report with tiny.en")
+    follower.report()
+    wait_until(lambda: record_of_the_test_process()["loaded"], what="a record with tiny.en")
     yield manager
     follower.stop()
+    follower.presence.stop()
     manager.close()
+
+
+def record_of_the_test_process():
+    return next(record for record in presence.present() if record["identity"] == "test:unload")
 
 
 def test_unload_now_frees_the_model_and_the_catalog_then_offers_delete(
@@ -35,11 +44,11 @@ def test_unload_now_frees_the_model_and_the_catalog_then_offers_delete(
 
     response = admin_client.post(reverse("panel:model-unload", args=["tiny.en"]), follow=True)
 
-    assert "Asked test:unload to unload tiny.en" in response.content.decode()
+    message = response.content.decode()
+    assert "test:unload" in message and "to unload tiny.en; it is gone within seconds" in message
     wait_until(lambda: not follower_with_tiny_loaded.is_loaded("tiny.en"), timeout_seconds=10,
                what="tiny.en unloaded")
-    wait_until(lambda: all(not report["loaded"] for report in broadcast.read_reports(redis_url)),
-               timeout_seconds=10, what="the report without tiny.en")
+    wait_until(lambda: not record_of_the_test_process()["loaded"], timeout_seconds=10, what="the record without tiny.en")
     assert "Unload now" not in admin_client.get(reverse("panel:model-state")).json()["catalog_html"]
     assert AuditLogEntry.objects.filter(action="models.unload", target="tiny.en").exists()
 

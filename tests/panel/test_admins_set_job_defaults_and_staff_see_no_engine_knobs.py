@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from appliance.jobs.models import JobDefaults
-from appliance.jobs.options import parse_job_options
+from appliance.jobs.request_options import parse_job_options
 from appliance.panel.models import AuditLogEntry
 
 pytestmark = pytest.mark.django_db

@@ -41,7 +41,7 @@ def test_an_imported_model_appears_in_the_polled_catalog_and_its_install_says_de
 
 @pytest.mark.django_db(transaction=True)
 def test_the_upload_page_offers_an_imported_model_at_once(admin_client, tiny_model_archive, finished_operation):
-    from appliance.jobs.engine_runtime import available_model_names
+    from appliance.jobs.available_models import available_model_names
 
     available_model_names()  # the upload page's short-lived list, filled before the import
     finished_operation(import_archive(admin_client, "listed-tiny", tiny_model_archive).json()["operation"]["id"])
