@@ -33,13 +33,14 @@ class JobMonitor:
         self._segment_count = 0
 
     def __enter__(self):
-        partial_transcript.start(self.job.pk)
+        partial_transcript.forget(self.job.pk)
         self._thread.start()
         return self
 
     def __exit__(self, *exc_info):
         self._stopped.set()
         self._thread.join()
+        partial_transcript.forget(self.job.pk)
 
     def _watch(self):
         last_heartbeat = time.monotonic()

@@ -31,13 +31,16 @@ def test_the_api_returns_the_segments_so_far_with_their_index(staff_client, runn
     ]
 
 
-def test_a_new_attempt_starts_from_the_first_segment(staff_client, running_job):
-    with JobMonitor(running_job) as monitor:
-        monitor.progress(1.0, [Segment(0, 0.0, 2.0, " First attempt.")])
+def test_a_new_attempt_starts_from_the_first_segment_and_an_ended_one_leaves_nothing(staff_client, running_job):
+    first = JobMonitor(running_job).__enter__()
+    first.progress(1.0, [Segment(0, 0.0, 2.0, " First attempt (its worker died).")])
     with JobMonitor(running_job) as monitor:
         monitor.progress(1.0, [Segment(0, 0.0, 2.0, " Second attempt.")])
+        texts = [segment["text"] for segment in detail(staff_client, running_job)["partial_segments"]]
+    first._stopped.set()
 
-    assert [segment["text"] for segment in detail(staff_client, running_job)["partial_segments"]] == [" Second attempt."]
+    assert texts == [" Second attempt."]
+    assert detail(staff_client, running_job)["partial_segments"] == []
 
 
 def test_a_finished_job_answers_with_its_result_not_the_preview(staff_client, running_job):

@@ -45,7 +45,7 @@ def test_a_queued_job_shows_how_it_will_run_and_its_place_in_the_queue(log_in_as
 
 def test_a_running_jobs_segments_appear_before_it_ends(log_in_as, live_server, staff_user):
     job = make_job(staff_user, status="running", progress=0.2, task="transcribe", language="")
-    partial_transcript.start(job.pk)
+    partial_transcript.forget(job.pk)
     partial_transcript.append(job.pk, [{"index": 0, "start": 0.0, "end": 2.0, "text": " Good morning everyone."}])
     browser = log_in_as(staff_user)
 
