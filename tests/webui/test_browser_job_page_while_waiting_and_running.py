@@ -80,3 +80,21 @@ def test_the_browser_notifies_when_the_job_is_done(log_in_as, live_server, staff
     assert notifications == ["speech.wav is transcribed"]
     browser.refresh()
     assert json.loads(browser.execute_script("return localStorage.getItem('test-notifications')")) == notifications
+
+
+def test_the_upload_page_notifies_as_each_upload_is_transcribed(log_in_as, live_server, staff_user, speech_wav,
+                                                                 celery_worker):
+    browser = log_in_as(staff_user)
+    browser.get(live_server.url + "/")
+    wait = WebDriverWait(browser, 180, poll_frequency=0.25)
+    # Permission was granted before (the browser's profile): nothing to click.
+    wait.until(lambda b: "You get a browser notification" in b.find_element(By.ID, "uploads-notify-state").text)
+
+    file_input = browser.find_element(By.ID, "file-input")
+    browser.execute_script("arguments[0].hidden = false", file_input)
+    file_input.send_keys(str(speech_wav))
+
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".upload.done"))
+    notifications = wait.until(lambda b: json.loads(b.execute_script(
+        "return localStorage.getItem('test-notifications') || '[]'")))
+    assert notifications == ["speech.wav is transcribed"]
