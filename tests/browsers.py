@@ -3,9 +3,10 @@ import contextlib
 
 
 @contextlib.contextmanager
-def headless_chromium(width, height, accept_prompts=False):
+def headless_chromium(width, height, accept_prompts=False, media_and_notifications=False):
     """A browser window of width x height CSS pixels. accept_prompts: a page's beforeunload
-    question is answered "leave", as a person who leaves anyway would."""
+    question is answered "leave", as a person who leaves anyway would. media_and_notifications:
+    audio plays without a click and the site may show notifications (as if the person allowed it)."""
     from selenium import webdriver
 
     options = webdriver.ChromeOptions()
@@ -13,6 +14,9 @@ def headless_chromium(width, height, accept_prompts=False):
         options.add_argument(argument)
     if accept_prompts:
         options.set_capability("unhandledPromptBehavior", "accept")
+    if media_and_notifications:
+        options.add_argument("--autoplay-policy=no-user-gesture-required")
+        options.add_experimental_option("prefs", {"profile.default_content_setting_values.notifications": 1})
     options.binary_location = "/usr/bin/chromium"
     service = webdriver.ChromeService(executable_path="/usr/bin/chromedriver")
     browser = webdriver.Chrome(options=options, service=service)

@@ -9,6 +9,7 @@ NAVIGATION = (
     ("Upload", "webui:upload", False),
     ("Jobs", "webui:jobs", False),
     ("Live", "live:index", False),
+    ("API tokens", "tokens:index", False),
     ("Panel", "panel:index", True),
     ("Updates", "updater:index", True),
     ("Benchmarks", "benchmarks:index", True),

@@ -1,5 +1,7 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
 from appliance.accounts import known_browser
@@ -25,3 +27,15 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password (the old one is asked for); the session stays logged in."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password was changed.")
+        return response

@@ -46,6 +46,7 @@ _LAZY = {
     "delete_model": "models.importer",
     "language_name": "languages",
     "LANGUAGE_NAMES": "languages",
+    "language_choices": "languages",
 }
 
 __all__ = sorted(set(_LAZY) | {

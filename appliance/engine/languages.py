@@ -29,3 +29,8 @@ def language_name(code):
     if not code:
         return ""
     return LANGUAGE_NAMES.get(code, code)
+
+
+def language_choices():
+    """(code, "German") pairs sorted by name, for a menu."""
+    return sorted(((code, name.capitalize()) for code, name in LANGUAGE_NAMES.items()), key=lambda pair: pair[1])

@@ -143,3 +143,34 @@ class Transcription(models.Model):
     @property
     def segments(self):
         return (self.result or {}).get("segments", [])
+
+
+class JobDefaults(models.Model):
+    """What a job gets when the person (or program) asking does not say: set by an admin in the
+    panel, so staff never need to see engine knobs such as the batch size. Until an admin saves
+    it the row does not exist and the environment's defaults apply (APPLIANCE_DEFAULT_MODEL)."""
+
+    SINGLETON_ID = 1
+
+    model_name = models.CharField(max_length=100, blank=True, default="", help_text="empty: APPLIANCE_DEFAULT_MODEL")
+    language = models.CharField(max_length=16, blank=True, default="", help_text="empty: detect automatically")
+    batch_size = models.PositiveSmallIntegerField(default=8)
+    vad = models.BooleanField(default=True)
+    word_timestamps = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name_plural = "job defaults"
+
+    def __str__(self):
+        return f"job defaults ({self.effective_model_name})"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=cls.SINGLETON_ID).first() or cls(pk=cls.SINGLETON_ID)
+
+    @property
+    def effective_model_name(self):
+        return self.model_name or settings.DEFAULT_MODEL

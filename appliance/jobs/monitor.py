@@ -11,6 +11,7 @@ import time
 from django.db import connection
 from django.utils import timezone
 
+from appliance.jobs import partial_transcript
 from appliance.jobs.models import Status, Transcription
 from appliance.jobs.progress import publish_job
 
@@ -29,14 +30,17 @@ class JobMonitor:
         self._thread = threading.Thread(target=self._watch, name=f"job-{job.pk}-monitor", daemon=True)
         self._last_saved = 0.0
         self._pending_segments = []
+        self._segment_count = 0
 
     def __enter__(self):
+        partial_transcript.forget(self.job.pk)
         self._thread.start()
         return self
 
     def __exit__(self, *exc_info):
         self._stopped.set()
         self._thread.join()
+        partial_transcript.forget(self.job.pk)
 
     def _watch(self):
         last_heartbeat = time.monotonic()
@@ -55,9 +59,11 @@ class JobMonitor:
 
     def progress(self, fraction, new_segments):
         """The engine's progress callback: saved and pushed at most once a second."""
-        self._pending_segments.extend(
-            {"start": segment.start, "end": segment.end, "text": segment.text} for segment in new_segments
-        )
+        for segment in new_segments:
+            self._pending_segments.append(
+                {"index": self._segment_count, "start": segment.start, "end": segment.end, "text": segment.text}
+            )
+            self._segment_count += 1
         now = time.monotonic()
         if now - self._last_saved < PROGRESS_SAVE_SECONDS and fraction < 1.0:
             return
@@ -68,4 +74,5 @@ class JobMonitor:
             progress=self.job.progress, heartbeat_at=self.job.heartbeat_at
         )
         segments, self._pending_segments = self._pending_segments, []
+        partial_transcript.append(self.job.pk, segments)
         publish_job(self.job, segments)

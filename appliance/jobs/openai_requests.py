@@ -6,12 +6,10 @@ point at the culprit. Model names are the appliance's own, plus `whisper-1` for 
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from appliance.engine import LANGUAGE_NAMES
 from appliance.jobs.available_models import available_models
+from appliance.jobs.request_options import InvalidJobOptions, default_model_name, parse_job_options
 from appliance.plumbing.env import FORM_TRUE_WORDS
-from appliance.jobs.request_options import InvalidJobOptions, parse_job_options
 
 OPENAI_DEFAULT_MODEL = "whisper-1"
 RESPONSE_FORMATS = ("json", "text", "srt", "vtt", "verbose_json")
@@ -44,10 +42,10 @@ def installed_models():
     return _models_cache["models"]
 
 
-def model_for(requested, task):
+def model_for(requested, task, language=""):
     """The appliance model a request's `model` names. `whisper-1` is the default model; for a
-    translation an English-only default gives way to the first installed multilingual model,
-    because OpenAI clients send whisper-1 whatever the task."""
+    translation or another language than English an English-only default gives way to the first
+    installed multilingual model, because OpenAI clients send whisper-1 whatever they ask."""
     models = {status.name: status for status in installed_models()}
     requested = (requested or "").strip() or OPENAI_DEFAULT_MODEL
     if requested != OPENAI_DEFAULT_MODEL:
@@ -59,7 +57,7 @@ def model_for(requested, task):
                 code="model_not_found",
             )
         return requested
-    default = settings.DEFAULT_MODEL
+    default = default_model_name()
     if default not in models:
         raise OpenAIRequestError(
             f"{OPENAI_DEFAULT_MODEL} stands for the default model {default}, which is not installed: "
@@ -67,12 +65,14 @@ def model_for(requested, task):
             param="model",
             code="model_not_found",
         )
-    if task == "translate" and not models[default].multilingual:
+    needs_multilingual = task == "translate" or language not in ("", "auto", "en")
+    if needs_multilingual and not models[default].multilingual:
         multilingual = [name for name, status in models.items() if status.multilingual]
         if not multilingual:
             raise OpenAIRequestError(
-                "Translation needs a multilingual model and none is installed: an administrator can "
-                "install one (for example base) in the panel.",
+                f"{'Translation' if task == 'translate' else 'A language other than English'} needs a "
+                "multilingual model and none is installed: an administrator can install one (for example "
+                "base) in the panel.",
                 param="model",
                 code="model_not_found",
             )
@@ -124,12 +124,12 @@ def parse_openai_request(data, task):
     # Checked so that a wrong value is refused, but jobs decode greedily (temperature 0, the
     # batched pipeline's only one): a job has no temperature of its own to carry it yet.
     _check_temperature(data)
-    model_name = model_for(data.get("model"), task)
     language = (data.get("language") or "").strip().lower()
     if language and language != "auto" and language not in LANGUAGE_NAMES:
         raise OpenAIRequestError(
             f"Unknown language {language!r}: use an ISO-639-1 code such as en, de or fr.", param="language"
         )
+    model_name = model_for(data.get("model"), task, language)
     form = {
         "model": model_name,
         "language": language,
@@ -142,6 +142,6 @@ def parse_openai_request(data, task):
     except InvalidJobOptions as problem:
         # By now model and language are known to exist, so what is left is their combination
         # (an English-only model asked to translate) or the prompt.
-        param = "prompt" if problem.field == "initial_prompt" else "model" if task == "translate" else None
+        param = "prompt" if problem.field == "initial_prompt" else "model" if task == "translate" else "language"
         raise OpenAIRequestError(str(problem), param=param) from None
     return OpenAIRequest(response_format, options)

@@ -3,11 +3,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from appliance.engine import EngineError, TranscriptionOptions
+from appliance.engine import EngineError, TranscriptionOptions, language_name
 from appliance.engine.transcription_options import check_prompt
 from appliance.jobs.available_models import available_model_names, available_models
 from appliance.plumbing.env import FORM_FALSE_WORDS, FORM_TRUE_WORDS
-
 
 
 class InvalidJobOptions(ValueError):
@@ -68,15 +67,49 @@ def _int(data, name, default):
         raise InvalidJobOptions(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def english_only(model_name):
+    """True for a model that hears only English (tiny.en, base.en, an imported English model)."""
+    for status in available_models():
+        if status.name == model_name:
+            return not status.multilingual
+    return model_name.endswith(".en")
+
+
+def default_options():
+    """What a job gets for every option its request leaves out (the panel's job defaults)."""
+    from appliance.jobs.models import JobDefaults
+
+    row = JobDefaults.current()
+    return JobOptions(row.effective_model_name, row.language, "transcribe", row.batch_size, row.vad,
+                      row.word_timestamps, "")
+
+
+def default_model_name():
+    from appliance.jobs.models import JobDefaults
+
+    return JobDefaults.current().effective_model_name
+
+
+def _language(data, base, model_name):
+    if data.get("language") is not None:
+        language = data.get("language")
+    elif english_only(model_name):
+        # A form whose Language was fixed to English for this model sends none: not the base's.
+        language = ""
+    else:
+        language = base.language
+    language = (language or "").strip().lower()
+    return "" if language == "auto" else language
+
+
 def parse_job_options(data, defaults=None):
     """data: a QueryDict or dict. defaults: a JobOptions to start from (re-run keeps the rest)."""
-    base = defaults or JobOptions(settings.DEFAULT_MODEL, "", "transcribe", 8, True, False, "")
-    language = (data.get("language") if data.get("language") is not None else base.language) or ""
-    language = "" if language.strip().lower() in ("", "auto") else language.strip().lower()
+    base = defaults or default_options()
+    model_name = (data.get("model") or base.model_name).strip()
     options = JobOptions(
-        model_name=(data.get("model") or base.model_name).strip(),
-        language=language,
-        task=(data.get("task") or base.task).strip(),
+        model_name=model_name,
+        language=_language(data, base, model_name),
+        task=(data.get("task") or ("transcribe" if english_only(model_name) else base.task)).strip(),
         batch_size=_int(data, "batch_size", base.batch_size),
         vad=_bool(data, "vad", base.vad),
         word_timestamps=_bool(data, "word_timestamps", base.word_timestamps),
@@ -92,8 +125,16 @@ def parse_job_options(data, defaults=None):
             f"The model {options.model_name!r} is not installed on this appliance: "
             f"choose one of {', '.join(available_model_names())}."
         )
-    if options.task == "translate" and options.model_name.endswith(".en"):
-        raise InvalidJobOptions(f"{options.model_name} only knows English and cannot translate: choose a multilingual model.")
+    if english_only(options.model_name):
+        if options.task == "translate":
+            raise InvalidJobOptions(
+                f"{options.model_name} only knows English and cannot translate: choose a multilingual model."
+            )
+        if options.language not in ("", "en"):
+            raise InvalidJobOptions(
+                f"{options.model_name} only knows English: choose a multilingual model to transcribe "
+                f"{language_name(options.language).capitalize()}."
+            )
     try:
         check_prompt(options.initial_prompt, _model_directory(options.model_name))
     except EngineError as error:

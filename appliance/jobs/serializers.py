@@ -45,10 +45,17 @@ def job_summary(job):
 
 
 def job_detail(job):
+    from appliance.jobs import partial_transcript, queue_estimate
+    from appliance.jobs.models import Status
+
     data = job_summary(job)
     data["result"] = job.result
     # A rerun is on its way and the transcript before it still downloads until it is done.
     data["previous_transcript_kept"] = bool(job.previous_run) and not job.is_finished
+    waiting = queue_estimate.estimate(job)
+    data["queue"] = waiting.to_dict() if waiting else None
+    # While it runs: the segments so far (a page opened mid-run, or polling without WebSocket).
+    data["partial_segments"] = partial_transcript.read(job.pk) if job.status == Status.RUNNING else []
     return data
 
 

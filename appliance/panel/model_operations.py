@@ -60,12 +60,12 @@ class CatalogRow:
     preloaded: bool
 
 
-def catalog_rows(reports=None):
+def catalog_rows(reports=None, statuses=None):
     reports = reports if reports is not None else presence.present()
     preload = set(ApplianceSettings.current().preload_models)
     root = models_root(settings.DATA_DIR)
     rows = []
-    for status in model_statuses():
+    for status in (statuses if statuses is not None else model_statuses()):
         entry = catalog_entry(status.name)
         pack = entry.pack if entry else None
         pack_available = bool(pack and packs.pack_installed(pack))
@@ -95,7 +95,7 @@ def _in_use_reason(name, preload, loaded_by):
     if name in preload:
         return f"{name} is in the preload set: take it out and save first."
     if loaded_by:
-        return f"{name} is loaded by {', '.join(loaded_by)}: wait until it is unloaded (idle time) or its jobs end."
+        return f"{name} is loaded by {', '.join(loaded_by)}: unload it now, or wait for its idle time."
     return ""
 
 
@@ -221,9 +221,14 @@ def _alive(process_id):
     return bool(process_id) and psutil.pid_exists(process_id)
 
 
-def recent_operations(limit=10):
+def recent_operations(limit=10, statuses=None):
+    """The latest operations; a finished install whose model is gone now says so (.removed_since)."""
     mark_interrupted_operations()
-    return list(ModelOperation.objects.all()[:limit])
+    installed = {status.name for status in (statuses if statuses is not None else model_statuses()) if status.installed}
+    operations = list(ModelOperation.objects.all()[:limit])
+    for operation in operations:
+        operation.removed_since = operation.state == ModelOperation.State.DONE and operation.model_name not in installed
+    return operations
 
 
 # --- deleting --------------------------------------------------------------------------------

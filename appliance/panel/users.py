@@ -118,3 +118,13 @@ def revoke_token(actor, token, request=None):
                  summary=f"API token {token.name} ({token.display_prefix}) of {before['owner']} revoked",
                  request=request)
     return token
+
+
+def unlock(actor, user, request=None):
+    """Let a user who failed to log in too often try again now, not after the lockout window."""
+    from appliance.accounts.services import unlock_user
+
+    addresses = unlock_user(user)
+    audit.record(actor, "user.unlock", target=user.username, after={"addresses": addresses},
+                 summary=f"Login lock of {user.username} lifted", request=request)
+    return addresses

@@ -19,7 +19,8 @@ from appliance.panel.models import ApplianceSettings, AuditLogEntry, ModelOperat
 from appliance.runtime import presence
 
 
-SECTIONS = (("panel:models", "Models & memory"), ("panel:devices", "Devices"), ("panel:tls", "TLS"),
+SECTIONS = (("panel:models", "Models & memory"), ("panel:job-defaults", "Job defaults"),
+            ("panel:devices", "Devices"), ("panel:tls", "TLS"),
             ("panel:users", "Users"), ("panel:tokens", "API tokens"), ("panel:system", "System"),
             ("panel:audit", "Audit log"))
 
@@ -71,9 +72,9 @@ def models_page(request):
         "form": form,
         "settings_row": row,
         "estimate": services.estimate_preload(row.engine_settings(), form.inventory, form.statuses),
-        "rows": model_operations.catalog_rows(reports),
+        "rows": model_operations.catalog_rows(reports, form.statuses),
         "reports": reports,
-        "operations": model_operations.recent_operations(),
+        "operations": model_operations.recent_operations(statuses=form.statuses),
         "import_form": forms.ModelImportForm(),
         "max_upload_mb": settings.MAX_UPLOAD_MB,
         "models_dir": settings.MODELS_DIR,
@@ -89,13 +90,18 @@ def model_state(request):
     services.republish_if_stale()
     row = ApplianceSettings.current()
     reports = presence.present()
-    operations = model_operations.recent_operations()
+    statuses = services.model_statuses()
+    operations = model_operations.recent_operations(statuses=statuses)
     return JsonResponse({
         "revision": row.revision,
         "workers": reports,
         "operations": [operation.to_dict() for operation in operations],
         "workers_html": render_to_string("panel/_worker_state.html", {"reports": reports, "settings_row": row}),
         "operations_html": render_to_string("panel/_operations.html", {"operations": operations}),
+        # After an import, delete or unload the catalog changes too: the page swaps it in.
+        "catalog_html": render_to_string("panel/_catalog.html", {
+            "rows": model_operations.catalog_rows(reports, statuses), "hub_allowed": settings.ALLOW_HUB_DOWNLOAD,
+        }, request=request),
     })
 
 

@@ -23,6 +23,7 @@ import redis
 from appliance.engine.config import device_key, resolve_device
 from appliance.engine.errors import EngineError
 from appliance.plumbing.redis_client import get_redis
+from appliance.runtime.unload_requests import request_unload, take_unload_requests
 
 CHANNEL = "appliance:panel:engine-settings"
 DESIRED_KEY = "appliance:panel:engine-settings:desired"
@@ -45,6 +46,15 @@ def publish(redis_url, engine_settings):
 def read_desired(redis_url):
     payload = get_redis(redis_url).get(DESIRED_KEY)
     return json.loads(payload) if payload else None
+
+
+def wake_channel(identity):
+    return f"{CHANNEL}:wake:{identity}"
+
+
+def ask_to_unload(redis_url, identity, model_name):
+    """Ask one process (by its presence identity) to unload a model now ("Unload now")."""
+    request_unload(get_redis(redis_url), identity, wake_channel(identity), model_name)
 
 
 def engine_config_for(base_config, engine_settings):
@@ -89,7 +99,7 @@ class ConfigFollower:
         self.applying_revision = None
         self._stop = threading.Event()
         self._thread = None
-        self._wake_channel = f"{CHANNEL}:wake:{self.identity}"
+        self._wake_channel = wake_channel(self.identity)
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -133,6 +143,7 @@ class ConfigFollower:
             pubsub.subscribe(CHANNEL, self._wake_channel)
             while not self._stop.is_set():
                 self.reconcile(client)
+                self.unload_requested(client)
                 # Returns at the first announcement, or after the interval for the periodic check.
                 pubsub.get_message(timeout=REPORT_INTERVAL_SECONDS)
         finally:
@@ -186,6 +197,16 @@ class ConfigFollower:
         self.applied_revision = engine_settings.get("revision")
         self.applied_at = time.time()
         logger.info("engine settings revision %s applied", self.applied_revision)
+
+    def unload_requested(self, client):
+        """Unload what the panel's "Unload now" asked for; preloaded models stay (the panel
+        refuses those: the preload set would load them again)."""
+        preload = set(self.manager.config.preload)
+        unloaded = [name for name in take_unload_requests(client, self.identity)
+                    if name not in preload and self.manager.unload(name)]
+        if unloaded:
+            logger.info("unloaded %s as the panel asked", ", ".join(unloaded))
+            self.report()
 
     def state(self):
         manager = self.manager

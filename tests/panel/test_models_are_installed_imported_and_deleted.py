@@ -103,7 +103,7 @@ def test_a_model_a_worker_has_loaded_cannot_be_deleted(db):
     from appliance.panel.model_operations import ModelOperationError, delete_model
 
     report = {"identity": "host:42", "loaded": [{"name": "base"}]}
-    with pytest.raises(ModelOperationError, match="base is loaded by host:42: wait until it is unloaded"):
+    with pytest.raises(ModelOperationError, match="base is loaded by host:42: unload it now"):
         delete_model(None, "base", reports=[report])
 
 

@@ -9,19 +9,19 @@ from appliance.jobs import services
 from appliance.jobs.api import filtered_jobs, visible_job
 from appliance.jobs.available_models import available_models
 from appliance.jobs.models import Status
-from appliance.jobs.request_options import InvalidJobOptions, options_of, parse_job_options
+from appliance.jobs.request_options import InvalidJobOptions, default_options, options_of, parse_job_options
 
 JOBS_PER_PAGE = 50
 
 
 def option_choices():
-    from appliance.engine import LANGUAGE_NAMES
+    from appliance.engine import language_choices
 
     models = available_models()
     return {
         "models": models,
-        "default_model": settings.DEFAULT_MODEL,
-        "languages": sorted(LANGUAGE_NAMES.items(), key=lambda item: item[1]),
+        "defaults": default_options(),
+        "languages": language_choices(),
         "max_upload_mb": settings.MAX_UPLOAD_MB,
         "max_upload_bytes": settings.MAX_UPLOAD_MB * 1024 * 1024,
         "max_audio_seconds": settings.MAX_AUDIO_SECONDS,
@@ -45,13 +45,12 @@ def job_list(request):
 
 
 def job_detail(request, public_id):
-    from appliance.engine import EXPORT_FORMATS, language_name
+    from appliance.engine import EXPORT_FORMATS
 
     job = visible_job(request, public_id)
     context = {
         "job": job,
         "export_formats": EXPORT_FORMATS,
-        "detected_language_name": language_name(job.detected_language),
         "current": options_of(job),
         **option_choices(),
     }

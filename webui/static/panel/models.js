@@ -6,6 +6,8 @@
   const POLL_MS = 3000;
   const state = document.getElementById("worker-state");
   const operations = document.getElementById("operations");
+  const catalog = document.getElementById("catalog");
+  let catalogHtml = null;
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
 
   async function refresh() {
@@ -15,6 +17,11 @@
         const data = await response.json();
         state.innerHTML = data.workers_html;
         operations.innerHTML = data.operations_html;
+        // Only when it changed: a swap under the pointer would swallow a click on its buttons.
+        if (catalog && data.catalog_html && data.catalog_html !== catalogHtml) {
+          catalog.innerHTML = data.catalog_html;
+          catalogHtml = data.catalog_html;
+        }
       }
     } catch (error) {
       // The next round tries again; a restarting server must not break the page.
@@ -23,10 +30,10 @@
   }
 
   function confirmDeletes() {
-    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-      form.addEventListener("submit", function (event) {
-        if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-      });
+    // Delegated: the catalog's forms are replaced when the catalog refreshes.
+    document.addEventListener("submit", function (event) {
+      const form = event.target.closest("form[data-confirm]");
+      if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   }
 

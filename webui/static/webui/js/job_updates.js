@@ -9,8 +9,24 @@ window.JobUpdates = (function () {
   let pollTimer = null;
   let retryMs = 1000;
 
+  const seenSegments = new Map(); // job id -> indexes already handed out
+
+  // A running job's segments come by push and, for a page opened mid-run or without a socket,
+  // by poll (partial_segments): each index is handed to the listeners once, in order.
+  function unseen(job, segments) {
+    if (!segments || !segments.length) return [];
+    const seen = seenSegments.get(job.id) || new Set();
+    seenSegments.set(job.id, seen);
+    const fresh = segments
+      .filter(function (segment) { return typeof segment.index !== "number" || !seen.has(segment.index); })
+      .sort(function (a, b) { return (a.index || 0) - (b.index || 0); });
+    fresh.forEach(function (segment) { seen.add(segment.index); });
+    return fresh;
+  }
+
   function dispatch(job, newSegments) {
-    listeners.forEach(function (listener) { listener(job, newSegments || []); });
+    const fresh = unseen(job, newSegments);
+    listeners.forEach(function (listener) { listener(job, fresh); });
   }
 
   function pollOnce() {
@@ -19,7 +35,7 @@ window.JobUpdates = (function () {
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
           if (!data) return;
-          (data.jobs || [data]).forEach(function (job) { dispatch(job, []); });
+          (data.jobs || [data]).forEach(function (job) { dispatch(job, job.partial_segments); });
         })
         .catch(function () { /* offline for a moment: the next poll tries again */ });
     });

@@ -102,6 +102,10 @@
     dropzone.addEventListener(name, function (event) { event.preventDefault(); dropzone.classList.remove("dragging"); });
   });
   dropzone.addEventListener("drop", function (event) { add(event.dataTransfer.files); });
+  // The drop zone is the first stop after the skip link: Enter or Space opens the file chooser.
+  dropzone.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" || event.key === " ") { event.preventDefault(); input.click(); }
+  });
 
   window.JobUpdates.subscribe(function (job) {
     const item = rowsByJob.get(job.id);
