@@ -1,0 +1,31 @@
+"""The transcript search index (SQLite FTS5, or a tsvector table with a GIN index on PostgreSQL),
+filled with the transcripts of the jobs that finished before it existed."""
+from django.db import migrations
+
+
+def create_index(apps, schema_editor):
+    from appliance.jobs.search import index_rows
+    from appliance.jobs.search_backends import backend
+
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        for statement in backend(connection).CREATE:
+            cursor.execute(statement)
+    Transcription = apps.get_model("jobs", "Transcription")
+    jobs = Transcription.objects.using(connection.alias).exclude(result=None).values_list("pk", "owner_id", "result")
+    for job_pk, owner_id, result in jobs.iterator(chunk_size=100):
+        index_rows(job_pk, owner_id, (result or {}).get("segments") or [], using=connection)
+
+
+def drop_index(apps, schema_editor):
+    from appliance.jobs.search_backends import backend
+
+    with schema_editor.connection.cursor() as cursor:
+        for statement in backend(schema_editor.connection).DROP:
+            cursor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("jobs", "0002_transcript_revisions")]
+
+    operations = [migrations.RunPython(create_index, drop_index)]

@@ -1,0 +1,172 @@
+"""Versions of a job's transcript: the machine transcript, every save, every restore.
+
+The highest revision is the current one and job.result always holds its segments, so exports, the
+API and the page never reconstruct anything. Reconstruction (of an older revision) starts from the
+nearest full snapshot at or before it and applies the edits after it.
+
+Optimistic lock: an edit names the revision it was made on; when that is no longer the current one,
+someone else saved meanwhile and the edit is refused with the newer revision (StaleRevision). The
+job row is locked first (BEGIN IMMEDIATE on SQLite, SELECT ... FOR UPDATE on PostgreSQL), and the
+unique (job, number) constraint refuses a second "next" revision should two saves still meet.
+"""
+from django.db import IntegrityError, transaction
+
+from appliance.jobs import search
+from appliance.jobs.models import RevisionKind, Transcription, TranscriptRevision
+from appliance.jobs.segment_edits import InvalidEdit, edited_segment
+
+__all__ = ["InvalidEdit", "StaleRevision", "TranscriptNotReady", "UnknownRevision", "record_machine_transcript",
+           "current_revision", "segments_at", "save_edit", "restore"]  # fmt: skip
+
+
+class TranscriptNotReady(Exception):
+    """The job has no transcript (yet, or any more)."""
+
+
+class UnknownRevision(LookupError):
+    pass
+
+
+class StaleRevision(Exception):
+    """The edit was made on an older revision than the current one."""
+
+    def __init__(self, current):
+        super().__init__(
+            f"The transcript was changed meanwhile (now revision {current.number}"
+            f"{' by ' + current.author.get_username() if current.author_id else ''}): reload it and edit again."
+        )
+        self.current = current
+
+
+def record_machine_transcript(job):
+    """A finished transcription (first run, rerun or saved live session) becomes the next revision.
+
+    Idempotent: saving the row again with the same result adds nothing (a restored previous result
+    after a cancelled rerun, for one, is already a revision)."""
+    segments = _with_unique_ids(job)
+    latest = _latest(job)
+    if latest is not None and segments_at(job, latest.number) == segments:
+        return latest
+    revision = TranscriptRevision.objects.create(
+        job=job, number=latest.number + 1 if latest else 1, kind=RevisionKind.MACHINE, segments=segments
+    )
+    search.index_job(job)
+    return revision
+
+
+def _with_unique_ids(job):
+    segments = job.result.get("segments") or []
+    # The editor and the API address segments by id; engines number them, but a result from an
+    # older engine or another path might repeat one, and then position is the only safe id.
+    if len({segment.get("id") for segment in segments}) != len(segments):
+        for position, segment in enumerate(segments):
+            segment["id"] = position
+        Transcription.objects.filter(pk=job.pk).update(result=job.result)
+    return segments
+
+
+def _latest(job):
+    return TranscriptRevision.objects.filter(job=job).select_related("author").order_by("-number").first()
+
+
+def current_revision(job):
+    """The current revision; a job finished before revisions existed gets its revision 1 now."""
+    if not job.result:
+        raise TranscriptNotReady("The transcript is not ready: the job has not finished successfully.")
+    latest = _latest(job)
+    if latest is None:
+        try:
+            with transaction.atomic():
+                latest = record_machine_transcript(Transcription.objects.select_for_update().get(pk=job.pk))
+        except IntegrityError:
+            latest = _latest(job)  # another request recorded it first
+    return latest
+
+
+def segments_at(job, number):
+    """The segments of revision `number` of `job`."""
+    snapshot = (
+        TranscriptRevision.objects.filter(job=job, number__lte=number, segments__isnull=False).order_by("-number").first()
+    )
+    if snapshot is None:
+        raise UnknownRevision(f"The transcript has no revision {number}.")
+    segments = snapshot.segments
+    edits = TranscriptRevision.objects.filter(job=job, number__gt=snapshot.number, number__lte=number).order_by("number")
+    for changes in edits.values_list("changes", flat=True):
+        changed = {segment["id"]: segment for segment in changes or ()}
+        segments = [changed.get(segment["id"], segment) for segment in segments]
+    return segments
+
+
+def save_edit(job, user, base_number, edits):
+    """Apply edits ([{"id", "text"?, "speaker"?}]) made on revision base_number.
+
+    Returns (revision, changed segments); no new revision when nothing changed. Raises StaleRevision,
+    InvalidEdit or TranscriptNotReady."""
+    current_revision(job)  # outside the lock: a job from before revisions gets its revision 1 first
+    with transaction.atomic():
+        locked = Transcription.objects.select_for_update().get(pk=job.pk)
+        if not locked.result:
+            raise TranscriptNotReady("The transcript is not ready: the job has not finished successfully.")
+        latest = _latest(locked)
+        if base_number != latest.number:
+            raise StaleRevision(latest)
+        segments = locked.result["segments"]
+        changed_positions = _apply(segments, edits)
+        if not changed_positions:
+            return latest, []
+        changed = [segments[position] for position in changed_positions]
+        revision = _create_next(locked, latest, kind=RevisionKind.EDIT, author=user, changes=changed)
+        _store_result(locked)
+        search.index_segments(locked, changed_positions)
+    return revision, changed
+
+
+def _apply(segments, edits):
+    positions = {segment["id"]: position for position, segment in enumerate(segments)}
+    has_speakers = any("speaker" in segment for segment in segments)
+    changed = []
+    for edit in edits:
+        if edit.get("id") not in positions:
+            raise InvalidEdit(f"The transcript has no segment with id {edit.get('id')!r}.")
+        if "speaker" in edit and not has_speakers:
+            raise InvalidEdit("This transcript has no speakers: run it again with speaker detection first.")
+        position = positions[edit["id"]]
+        updated = edited_segment(
+            segments[position], text=edit.get("text"), speaker=edit.get("speaker"), set_speaker="speaker" in edit
+        )
+        if updated != segments[position]:
+            segments[position] = updated
+            if position not in changed:
+                changed.append(position)
+    return changed
+
+
+def _create_next(job, latest, **fields):
+    try:
+        with transaction.atomic():
+            return TranscriptRevision.objects.create(job=job, number=latest.number + 1, **fields)
+    except IntegrityError:
+        raise StaleRevision(_latest(job)) from None
+
+
+def _store_result(job):
+    job.result["text"] = "".join(segment.get("text", "") for segment in job.result["segments"]).strip()
+    Transcription.objects.filter(pk=job.pk).update(result=job.result)
+
+
+def restore(job, user, number):
+    """Make revision `number` the current transcript again, as a new revision (history is never rewritten)."""
+    current_revision(job)
+    with transaction.atomic():
+        locked = Transcription.objects.select_for_update().get(pk=job.pk)
+        latest = _latest(locked)
+        segments = segments_at(locked, number)
+        if number == latest.number:
+            return latest
+        revision = _create_next(locked, latest, kind=RevisionKind.RESTORE, author=user, segments=segments,
+                                restored_from=number)  # fmt: skip
+        locked.result["segments"] = segments
+        _store_result(locked)
+        search.index_job(locked)
+    return revision

@@ -1,0 +1,128 @@
+"""Full-text search across the transcripts a user may see (staff their own, admins all).
+
+The index follows every job's current transcript: a finished transcription or a restore indexes
+the whole job, an edit re-indexes the segments it changed, a deleted job leaves it (signals.py and
+revisions.py call in here, in the same transaction as the change, so the index is never behind).
+
+Results come newest job first, a page of jobs at a time, each with its first matching segments;
+the next page starts below the last job shown (a cursor, not an offset, so page 50 is as fast as page 1).
+"""
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from appliance.accounts.permissions import is_admin, visible_jobs
+from appliance.jobs.search_backends import backend, first_row_id, insert_parameters, job_of_row
+from appliance.jobs.search_text import InvalidQuery, highlight_ranges, parse_query, without_diacritics
+
+__all__ = ["InvalidQuery", "SearchHit", "JobHits", "SearchPage", "search", "index_job", "index_segments", "remove_job"]
+
+JOBS_PER_PAGE = 20
+HITS_PER_JOB = 3
+NO_UPPER_BOUND = 1 << 62
+
+
+@dataclass
+class SearchHit:
+    segment_id: int
+    start: float
+    text: str
+    highlights: list
+
+    def to_dict(self):
+        return {"segment_id": self.segment_id, "start": self.start, "text": self.text,
+                "highlights": [list(span) for span in self.highlights]}  # fmt: skip
+
+
+@dataclass
+class JobHits:
+    job: object
+    hits: list = field(default_factory=list)
+    more: bool = False  # the job has more matching segments than shown
+
+
+@dataclass
+class SearchPage:
+    query: str
+    results: list
+    next_before: int = None  # pass as `before` for the next page; None on the last page
+
+
+def search(user, query, before=None, jobs_per_page=JOBS_PER_PAGE, hits_per_job=HITS_PER_JOB):
+    """A page of jobs whose current transcript matches `query`; raises InvalidQuery."""
+    from appliance.jobs.models import Transcription
+
+    terms = parse_query(query)
+    owner_id = None if is_admin(user) else user.pk
+    index = backend()
+    found, has_more = {}, False
+    below = first_row_id(before) if before else NO_UPPER_BOUND
+    with connection.cursor() as cursor:
+        while True:
+            # The newest job with a match below the cursor, then that job's first matches: two
+            # short index walks a job, however many segments of it match.
+            cursor.execute(*index.select(terms, owner_id, 0, below, 1, newest_first=True))
+            newest = cursor.fetchone()
+            if newest is None:
+                break
+            job_pk = job_of_row(newest[0])
+            if len(found) == jobs_per_page:
+                has_more = True
+                break
+            cursor.execute(*index.select(terms, None, first_row_id(job_pk), first_row_id(job_pk + 1),
+                                         hits_per_job + 1, newest_first=False))  # fmt: skip
+            rows = cursor.fetchall()
+            found[job_pk] = JobHits(job=None, hits=[_hit(row, terms) for row in rows[:hits_per_job]],
+                                    more=len(rows) > hits_per_job)  # fmt: skip
+            below = first_row_id(job_pk)
+    jobs = visible_jobs(user, Transcription.objects.filter(pk__in=found).select_related("owner").defer("result"))
+    for job in jobs:
+        found[job.pk].job = job
+    results = [hits for hits in found.values() if hits.job is not None]
+    return SearchPage(query=query, results=results, next_before=results[-1].job.pk if has_more and results else None)
+
+
+def _hit(row, terms):
+    _, segment_id, start, body, original = row
+    text = original if original is not None else body
+    return SearchHit(segment_id, start, text, highlight_ranges(text, terms))
+
+
+def index_job(job):
+    """(Re-)index every segment of the job's current transcript."""
+    index_rows(job.pk, job.owner_id, (job.result or {}).get("segments") or [])
+
+
+def index_rows(job_pk, owner_id, segments, positions=None, using=None):
+    """Replace the rows of `positions` (all when None) with the given segments' current text.
+    Takes plain values, so the migration that indexes existing jobs can call it too."""
+    db = using or connection
+    index = backend(db)
+    chosen = range(len(segments)) if positions is None else positions
+    rows = []
+    for position in chosen:
+        segment = segments[position]
+        text = " ".join((segment.get("text") or "").split())
+        if text:
+            body = without_diacritics(text)
+            original = None if body == text else text
+            rows.append(insert_parameters(index, first_row_id(job_pk) + position, owner_id, segment.get("id"),
+                                          segment.get("start"), body, original))  # fmt: skip
+    with db.cursor() as cursor:
+        if positions is None:
+            cursor.execute(index.DELETE_RANGE, [first_row_id(job_pk), first_row_id(job_pk + 1) - 1])
+        else:
+            for position in chosen:
+                row_id = first_row_id(job_pk) + position
+                cursor.execute(index.DELETE_RANGE, [row_id, row_id])
+        if rows:
+            cursor.executemany(index.INSERT, rows)
+
+
+def index_segments(job, positions):
+    index_rows(job.pk, job.owner_id, job.result["segments"], positions)
+
+
+def remove_job(job_pk):
+    with connection.cursor() as cursor:
+        cursor.execute(backend().DELETE_RANGE, [first_row_id(job_pk), first_row_id(job_pk + 1) - 1])
