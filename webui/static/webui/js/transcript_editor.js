@@ -119,8 +119,10 @@
     cancel.type = "button";
     cancel.textContent = "Cancel";
     form.append(save, cancel);
-    // Clicks inside the editor must not reach the page's "click a segment to play" handler.
+    // Clicks and keys inside the editor must not reach the page's "click a segment (or press
+    // Space on it) to play" handlers; the player's own shortcuts still work from here.
     form.addEventListener("click", function (event) { event.stopPropagation(); });
+    form.addEventListener("keydown", function (event) { playerKeys(event); event.stopPropagation(); });
     form.addEventListener("submit", function (event) { event.preventDefault(); saveEditing(); });
     cancel.addEventListener("click", closeEditor);
     textarea.addEventListener("keydown", editorKeys);
@@ -206,12 +208,13 @@
   // --- the player --------------------------------------------------------------------------------------------
   function togglePlay() { if (player) { if (player.paused) player.play(); else player.pause(); } }
 
-  document.addEventListener("keydown", function (event) {
-    if (!player) return;
+  function playerKeys(event) {
+    if (!player || event.defaultPrevented) return;
     if (event.ctrlKey && (event.key === " " || event.code === "Space")) { event.preventDefault(); togglePlay(); }
     else if (event.altKey && event.key === "ArrowLeft") { event.preventDefault(); player.currentTime = Math.max(0, player.currentTime - REWIND_SECONDS); }
     else if (event.altKey && (event.key === "l" || event.key === "L")) { event.preventDefault(); loopBox.checked = !loopBox.checked; }
-  });
+  }
+  document.addEventListener("keydown", playerKeys);
 
   if (player) {
     player.addEventListener("timeupdate", function () {
