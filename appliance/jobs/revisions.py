@@ -66,7 +66,9 @@ def _with_unique_ids(job):
 
 
 def _latest(job):
-    return TranscriptRevision.objects.filter(job=job).select_related("author").order_by("-number").first()
+    # Without its snapshot: a machine transcript of hours is megabytes, and only its number is needed here.
+    revisions = TranscriptRevision.objects.filter(job=job).select_related("author").defer("segments")
+    return revisions.order_by("-number").first()
 
 
 def current_revision(job):
@@ -102,13 +104,13 @@ def save_edit(job, user, base_number, edits):
     """Apply edits ([{"id", "text"?, "speaker"?}]) made on revision base_number.
 
     Returns (revision, changed segments); no new revision when nothing changed. Raises StaleRevision,
-    InvalidEdit or TranscriptNotReady."""
-    current_revision(job)  # outside the lock: a job from before revisions gets its revision 1 first
+    InvalidEdit or TranscriptNotReady. Reads and writes the job's result once: `job` may come without it."""
     with transaction.atomic():
         locked = Transcription.objects.select_for_update().get(pk=job.pk)
         if not locked.result:
             raise TranscriptNotReady("The transcript is not ready: the job has not finished successfully.")
-        latest = _latest(locked)
+        # A job finished before revisions existed gets its revision 1 now.
+        latest = _latest(locked) or record_machine_transcript(locked)
         if base_number != latest.number:
             raise StaleRevision(latest)
         segments = locked.result["segments"]

@@ -7,6 +7,7 @@ revisions.py call in here, in the same transaction as the change, so the index i
 Results come newest job first, a page of jobs at a time, each with its first matching segments;
 the next page starts below the last job shown (a cursor, not an offset, so page 50 is as fast as page 1).
 """
+from collections import deque
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -20,6 +21,9 @@ __all__ = ["InvalidQuery", "SearchHit", "JobHits", "SearchPage", "search", "inde
 JOBS_PER_PAGE = 20
 HITS_PER_JOB = 3
 NO_UPPER_BOUND = 1 << 62
+# Row ids read per query: a word in every segment costs a few hundred a job, so one read usually
+# covers a page.
+IDS_PER_READ = 5000
 
 
 @dataclass
@@ -55,31 +59,39 @@ def search(user, query, before=None, jobs_per_page=JOBS_PER_PAGE, hits_per_job=H
     terms = parse_query(query)
     owner_id = None if is_admin(user) else user.pk
     index = backend()
-    found, has_more = {}, False
+    # Walk the matching row ids newest first (ids only: cheap, and a prefix is expanded once), keeping
+    # per job the last ids seen, which are its first matches in the transcript.
+    first_hits, counts, has_more = {}, {}, False
     below = first_row_id(before) if before else NO_UPPER_BOUND
     with connection.cursor() as cursor:
-        while True:
-            # The newest job with a match below the cursor, then that job's first matches: two
-            # short index walks a job, however many segments of it match.
-            cursor.execute(*index.select(terms, owner_id, 0, below, 1, newest_first=True))
-            newest = cursor.fetchone()
-            if newest is None:
+        while not has_more:
+            cursor.execute(*index.select_ids(terms, owner_id, below, IDS_PER_READ))
+            row_ids = [row[0] for row in cursor.fetchall()]
+            for row_id in row_ids:
+                job_pk = job_of_row(row_id)
+                if job_pk not in first_hits:
+                    if len(first_hits) == jobs_per_page:
+                        has_more = True
+                        break
+                    first_hits[job_pk], counts[job_pk] = deque(maxlen=hits_per_job), 0
+                first_hits[job_pk].append(row_id)
+                counts[job_pk] += 1
+            if len(row_ids) < IDS_PER_READ:
                 break
-            job_pk = job_of_row(newest[0])
-            if len(found) == jobs_per_page:
-                has_more = True
-                break
-            cursor.execute(*index.select(terms, None, first_row_id(job_pk), first_row_id(job_pk + 1),
-                                         hits_per_job + 1, newest_first=False))  # fmt: skip
-            rows = cursor.fetchall()
-            found[job_pk] = JobHits(job=None, hits=[_hit(row, terms) for row in rows[:hits_per_job]],
-                                    more=len(rows) > hits_per_job)  # fmt: skip
-            below = first_row_id(job_pk)
-    jobs = visible_jobs(user, Transcription.objects.filter(pk__in=found).select_related("owner").defer("result"))
-    for job in jobs:
-        found[job.pk].job = job
-    results = [hits for hits in found.values() if hits.job is not None]
-    return SearchPage(query=query, results=results, next_before=results[-1].job.pk if has_more and results else None)
+            below = row_ids[-1]
+        wanted = [row_id for hits in first_hits.values() for row_id in hits]
+        rows = {}
+        if wanted:
+            cursor.execute(*index.select_rows(wanted))
+            rows = {row[0]: row for row in cursor.fetchall()}
+    jobs = visible_jobs(user, Transcription.objects.filter(pk__in=first_hits).select_related("owner").defer("result"))
+    jobs_by_pk = {job.pk: job for job in jobs}
+    results = [
+        JobHits(job=jobs_by_pk[job_pk], hits=[_hit(rows[row_id], terms) for row_id in sorted(ids) if row_id in rows],
+                more=counts[job_pk] > hits_per_job)
+        for job_pk, ids in first_hits.items() if job_pk in jobs_by_pk
+    ]  # fmt: skip
+    return SearchPage(query=query, results=results, next_before=list(first_hits)[-1] if has_more else None)
 
 
 def _hit(row, terms):

@@ -55,14 +55,19 @@ class SqliteIndex:
         return "body : (" + " AND ".join(quoted(term) for term in terms) + ")"
 
     @classmethod
-    def select(cls, terms, owner_id, lowest, below, limit, newest_first):
-        """Matching rows with lowest <= id < below, by id (descending when newest_first)."""
+    def select_ids(cls, terms, owner_id, below, limit):
+        """Ids of matching rows below `below`, highest first."""
         expression = cls.match_expression(terms)
         if owner_id is not None:
             expression = f'owner : "{cls.owner_value(owner_id)}" AND {expression}'
-        sql = (f"SELECT rowid, segment_id, start, body, original FROM {TABLE} WHERE {TABLE} MATCH %s "
-               f"AND rowid >= %s AND rowid < %s ORDER BY rowid {'DESC' if newest_first else 'ASC'} LIMIT %s")  # fmt: skip
-        return sql, [expression, lowest, below, limit]
+        sql = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid < %s ORDER BY rowid DESC LIMIT %s"
+        return sql, [expression, below, limit]
+
+    @staticmethod
+    def select_rows(row_ids):
+        # One lookup by id each: FTS5 answers "rowid IN (...)" without running a full-text query.
+        marks = ", ".join(["%s"] * len(row_ids))
+        return f"SELECT rowid, segment_id, start, body, original FROM {TABLE} WHERE rowid IN ({marks})", list(row_ids)
 
 
 class PostgresIndex:
@@ -90,13 +95,16 @@ class PostgresIndex:
         return " & ".join(term_query(term) for term in terms)
 
     @classmethod
-    def select(cls, terms, owner_id, lowest, below, limit, newest_first):
+    def select_ids(cls, terms, owner_id, below, limit):
         owner_filter = "AND owner = %s " if owner_id is not None else ""
-        sql = (f"SELECT id, segment_id, start, body, original FROM {TABLE} "
-               f"WHERE document @@ to_tsquery('simple', %s) {owner_filter}AND id >= %s AND id < %s "
-               f"ORDER BY id {'DESC' if newest_first else 'ASC'} LIMIT %s")  # fmt: skip
+        sql = (f"SELECT id FROM {TABLE} WHERE document @@ to_tsquery('simple', %s) {owner_filter}"
+               "AND id < %s ORDER BY id DESC LIMIT %s")  # fmt: skip
         owner_params = [cls.owner_value(owner_id)] if owner_id is not None else []
-        return sql, [cls.query_expression(terms), *owner_params, lowest, below, limit]
+        return sql, [cls.query_expression(terms), *owner_params, below, limit]
+
+    @staticmethod
+    def select_rows(row_ids):
+        return f"SELECT id, segment_id, start, body, original FROM {TABLE} WHERE id = ANY(%s)", [list(row_ids)]
 
 
 def insert_parameters(index, row_id, owner_id, segment_id, start, body, original):

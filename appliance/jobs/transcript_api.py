@@ -5,11 +5,13 @@ import json
 import time
 
 from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from appliance.accounts.permissions import visible_jobs
 from appliance.jobs import revisions
 from appliance.jobs.api import error, visible_job
-from appliance.jobs.models import TranscriptRevision
+from appliance.jobs.models import Transcription, TranscriptRevision
 
 MAX_SEGMENT_CHARS = 5000
 EDITABLE_FIELDS = {"id", "text", "speaker"}
@@ -49,9 +51,11 @@ def transcript_document(job, revision, segments):
 
 @require_http_methods(["GET", "PATCH"])
 def transcript(request, public_id):
-    job = visible_job(request, public_id)
     if request.method == "PATCH":
-        return _save_edit(request, job)
+        # The save reads the result under its lock; reading it here too would parse it twice.
+        jobs = visible_jobs(request.user, Transcription.objects.defer("result"))
+        return _save_edit(request, get_object_or_404(jobs, public_id=public_id))
+    job = visible_job(request, public_id)
     try:
         revision = revisions.current_revision(job)
     except revisions.TranscriptNotReady as problem:
