@@ -16,7 +16,7 @@ from appliance.accounts.permissions import is_admin, visible_jobs
 from appliance.jobs.search_backends import backend, first_row_id, insert_parameters, job_of_row
 from appliance.jobs.search_text import InvalidQuery, highlight_ranges, parse_query, without_diacritics
 
-__all__ = ["InvalidQuery", "SearchHit", "JobHits", "SearchPage", "search", "index_job", "index_segments", "remove_job"]
+__all__ = ["InvalidQuery", "SearchHit", "JobHits", "SearchPage", "search", "index_job", "index_rows", "remove_job"]
 
 JOBS_PER_PAGE = 20
 HITS_PER_JOB = 3
@@ -102,18 +102,16 @@ def _hit(row, terms):
 
 def index_job(job):
     """(Re-)index every segment of the job's current transcript."""
-    index_rows(job.pk, job.owner_id, (job.result or {}).get("segments") or [])
+    index_rows(job.pk, job.owner_id, dict(enumerate((job.result or {}).get("segments") or [])), replace_all=True)
 
 
-def index_rows(job_pk, owner_id, segments, positions=None, using=None):
-    """Replace the rows of `positions` (all when None) with the given segments' current text.
-    Takes plain values, so the migration that indexes existing jobs can call it too."""
+def index_rows(job_pk, owner_id, segments_by_position, replace_all=False, using=None):
+    """Replace the rows of these segments ({position: segment}) with their current text, or every row
+    of the job with replace_all. Takes plain values, so the migration that indexes existing jobs can too."""
     db = using or connection
     index = backend(db)
-    chosen = range(len(segments)) if positions is None else positions
     rows = []
-    for position in chosen:
-        segment = segments[position]
+    for position, segment in segments_by_position.items():
         text = " ".join((segment.get("text") or "").split())
         if text:
             body = without_diacritics(text)
@@ -121,18 +119,14 @@ def index_rows(job_pk, owner_id, segments, positions=None, using=None):
             rows.append(insert_parameters(index, first_row_id(job_pk) + position, owner_id, segment.get("id"),
                                           segment.get("start"), body, original))  # fmt: skip
     with db.cursor() as cursor:
-        if positions is None:
+        if replace_all:
             cursor.execute(index.DELETE_RANGE, [first_row_id(job_pk), first_row_id(job_pk + 1) - 1])
         else:
-            for position in chosen:
+            for position in segments_by_position:
                 row_id = first_row_id(job_pk) + position
                 cursor.execute(index.DELETE_RANGE, [row_id, row_id])
         if rows:
             cursor.executemany(index.INSERT, rows)
-
-
-def index_segments(job, positions):
-    index_rows(job.pk, job.owner_id, job.result["segments"], positions)
 
 
 def remove_job(job_pk):

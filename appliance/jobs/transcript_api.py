@@ -33,6 +33,8 @@ def segment_view(segment):
     view = {"id": segment["id"], "start": segment["start"], "end": segment["end"], "text": segment["text"].strip()}
     if "speaker" in segment:
         view["speaker"] = segment["speaker"]
+    # Without word times, the segment's mean token log-probability is the only hint of doubt.
+    view["avg_logprob"] = segment.get("avg_logprob")
     view["words"] = [
         {"start": word["start"], "end": word["end"], "word": word["word"].strip(), "probability": word["probability"]}
         for word in segment.get("words") or ()

@@ -72,7 +72,7 @@ def build_corpus(jobs, minutes, log):
                 step = minutes * 60.0 / len(pieces)
                 segments = [{"id": index, "start": round(index * step, 3), "text": " ".join(words[i] for i in piece)}
                             for index, piece in enumerate(pieces)]  # fmt: skip
-                index_rows(job.pk, job.owner_id, segments)
+                index_rows(job.pk, job.owner_id, dict(enumerate(segments)), replace_all=True)
         if (first // 50) % 20 == 0:
             log(f"generated {first + len(batch)}/{jobs} transcripts ({time.perf_counter() - started:.0f} s)")
     return admin, staff, words

@@ -32,8 +32,11 @@ admin = User.objects.create_user("pg-admin", password=None, role="admin")
 mine = finished(staff, ["Herr Müller wohnt in der Hauptstraße.", "Please send the meeting notes before Friday."], "mine.wav")
 finished(other, ["The meeting notes are late.", "El niño comió."], "theirs.wav")
 revisions.save_edit(mine, staff, 1, [{"id": 1, "text": "Please send the weekly report before Friday."}])
+stored = Transcription.objects.get(pk=mine.pk).result
 out = {
     "vendor": connection.vendor,
+    "stored_text": stored["text"],
+    "stored_segment": stored["segments"][1]["text"],
     "phrase": names(staff, '"weekly report"'),
     "old_phrase": names(staff, '"meeting notes"'),
     "admin_phrase": names(admin, '"meeting notes"'),

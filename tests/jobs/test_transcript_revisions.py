@@ -22,6 +22,19 @@ def test_the_machine_transcript_is_revision_one_with_segment_ids(staff_client, f
     assert document["revision"]["number"] == 1 and document["revision"]["kind"] == "machine"
     assert [(segment["id"], segment["text"]) for segment in document["segments"]] == list(enumerate(TEXTS))
     assert document["segments"][0]["words"][0] == {"start": 0.0, "end": 0.278, "word": "The", "probability": 0.95}
+    assert document["segments"][0]["avg_logprob"] == -0.2
+
+
+def test_segments_numbered_otherwise_are_numbered_by_position_and_stay_editable(staff_client, finished_job):
+    job = finished_job(TEXTS)
+    for segment in job.result["segments"]:
+        segment["id"] += 10
+    job.save()
+    ids = [segment["id"] for segment in staff_client.get(f"/api/jobs/{job.public_id}/transcript/").json()["segments"]]
+    assert ids == [0, 1]
+    assert patch(staff_client, job, 1, {"id": 1, "text": "Changed."}).status_code == 200  # the same text: no new revision
+    job.refresh_from_db()
+    assert job.result["text"] == f"{TEXTS[0]} Changed."
 
 
 def test_a_patched_segment_shows_in_the_txt_and_srt_downloads(staff_client, finished_job):
@@ -108,6 +121,7 @@ def test_a_speaker_is_carried_through_when_the_transcript_has_speakers(staff_cli
 @pytest.mark.parametrize("body, message", [
     ({"segments": [{"id": 0, "text": "x"}]}, "Say which revision"),
     ({"revision": 1, "segments": [{"id": 99, "text": "x"}]}, "no segment with id 99"),
+    ({"revision": 1, "segments": [{"id": -1, "text": "x"}]}, "no segment with id -1"),
     ({"revision": 1, "segments": [{"id": 0, "start": 3}]}, "Only the text and the speaker"),
     ({"revision": 1, "segments": [{"id": 0, "speaker": "A"}]}, "no speakers"),
     ({"revision": 1, "segments": []}, "one segment or more"),

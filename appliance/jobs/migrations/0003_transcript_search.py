@@ -14,7 +14,8 @@ def create_index(apps, schema_editor):
     Transcription = apps.get_model("jobs", "Transcription")
     jobs = Transcription.objects.using(connection.alias).exclude(result=None).values_list("pk", "owner_id", "result")
     for job_pk, owner_id, result in jobs.iterator(chunk_size=100):
-        index_rows(job_pk, owner_id, (result or {}).get("segments") or [], using=connection)
+        segments = (result or {}).get("segments") or []
+        index_rows(job_pk, owner_id, dict(enumerate(segments)), replace_all=True, using=connection)
 
 
 def drop_index(apps, schema_editor):

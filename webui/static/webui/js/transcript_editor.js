@@ -13,6 +13,7 @@
   const apiUrl = root.dataset.transcriptUrl;
   const DOUBTFUL_BELOW = Number(root.dataset.doubtfulBelow || 0.5);
   const REWIND_SECONDS = 5;
+  const DOUBTFUL_SEGMENT_LOGPROB = -1.0; // Whisper's own threshold for a decoding it would retry
   const status = root.querySelector("[data-editor-status]");
   const loopBox = root.querySelector("[data-editor-loop]");
   const versions = root.querySelector("[data-editor-versions]");
@@ -69,6 +70,10 @@
       });
     } else {
       text.textContent = segment.text;
+      if (segment.avg_logprob !== null && segment.avg_logprob < DOUBTFUL_SEGMENT_LOGPROB) {
+        text.classList.add("doubtful");
+        text.title = "Whisper was unsure of this segment";
+      }
     }
     item.appendChild(text);
     return item;
