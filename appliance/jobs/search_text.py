@@ -19,7 +19,7 @@ WORD = re.compile(r"[^\W_]+")
 _QUERY_PART = re.compile(r'"([^"]*)"?(\*?)|(\S+)')
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 12
-MIN_PREFIX_CHARS = 2
+MIN_PREFIX_CHARS = 3
 
 
 class InvalidQuery(ValueError):

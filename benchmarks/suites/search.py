@@ -35,7 +35,7 @@ def percentile(values, fraction):
 
 def _corpus_dir(options, settings):
     # Generating 10,000 transcripts takes minutes: a later run with the same shape reuses the database.
-    shape = hashlib.sha256(json.dumps([settings["jobs"], settings["minutes"], 2]).encode()).hexdigest()[:12]
+    shape = hashlib.sha256(json.dumps([settings["jobs"], settings["minutes"], 3]).encode()).hexdigest()[:12]
     return options.work_dir / NAME / f"corpus-{settings['jobs']}x{settings['minutes']}min-{shape}"
 
 

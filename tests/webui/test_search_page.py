@@ -23,7 +23,7 @@ def test_results_show_escaped_highlighted_snippets_linking_to_the_segment(staff_
 def test_staff_do_not_see_other_peoples_results_and_bad_queries_are_explained(staff_client, other_staff_user):
     done_job(other_staff_user, "A confidential budget.", "theirs.wav")
     assert "theirs.wav" not in staff_client.get("/search/", {"q": "budget"}).content.decode()
-    assert "at least 2 letters" in staff_client.get("/search/", {"q": "b*"}).content.decode()
+    assert "at least 3 letters" in staff_client.get("/search/", {"q": "bu*"}).content.decode()
 
 
 def test_the_job_list_has_a_search_box_and_selection_boxes(staff_client, staff_user):
