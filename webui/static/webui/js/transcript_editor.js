@@ -39,16 +39,17 @@
 
   function timeLabel(seconds) { return seconds.toFixed(1) + " s"; }
 
-  function renderSegment(segment) {
-    const item = document.createElement("li");
-    item.className = "segment";
+  // Fills a list item in place: the items the page rendered stay the same elements (the player's
+  // "current" mark and anything holding them keep working), only their content is replaced.
+  function fillItem(item, segment) {
+    item.classList.add("segment");
     item.tabIndex = 0;
     item.dataset.id = segment.id;
     item.dataset.start = segment.start;
     item.dataset.end = segment.end;
     const time = document.createElement("time");
     time.textContent = timeLabel(segment.start);
-    item.appendChild(time);
+    item.replaceChildren(time);
     if (segment.speaker !== undefined) {
       const speaker = document.createElement("span");
       speaker.className = "speaker";
@@ -80,7 +81,14 @@
   }
 
   function render() {
-    list.replaceChildren.apply(list, transcript.segments.map(renderSegment));
+    const items = list.querySelectorAll(".segment");
+    if (items.length === transcript.segments.length) {
+      transcript.segments.forEach(function (segment, index) { fillItem(items[index], segment); });
+    } else {
+      list.replaceChildren.apply(list, transcript.segments.map(function (segment) {
+        return fillItem(document.createElement("li"), segment);
+      }));
+    }
     root.querySelector("[data-editor-revision]").textContent = "Revision " + transcript.revision.number;
   }
 
@@ -187,7 +195,7 @@
         const wasEditing = editing && editing.segment.id === saved.id;
         if (wasEditing) closeEditor();
         transcript.segments[index] = saved;
-        itemOf(saved).replaceWith(renderSegment(saved));
+        fillItem(itemOf(saved), saved);
       });
       root.querySelector("[data-editor-revision]").textContent = "Revision " + transcript.revision.number;
       say("Saved as revision " + transcript.revision.number + ".");
