@@ -22,7 +22,8 @@ JOBS_PER_PAGE = 20
 HITS_PER_JOB = 3
 NO_UPPER_BOUND = 1 << 62
 # Row ids read per query, and the matches of one job after which the rest of it is skipped.
-IDS_PER_READ = 1000
+IDS_PER_READ = 5000
+ROWS_PER_FETCH = 50
 SKIP_AFTER_HITS = 40
 
 
@@ -64,30 +65,23 @@ def search(user, query, before=None, jobs_per_page=JOBS_PER_PAGE, hits_per_job=H
     # very many segments is cut short: its first matches are asked for directly and the walk goes on
     # below it, so a word said in every segment does not read every segment of twenty jobs.
     first_hits, counts, has_more = {}, {}, False
-    below = first_row_id(before) if before else NO_UPPER_BOUND
     with connection.cursor() as cursor:
-        while not has_more:
-            cursor.execute(*index.select_ids(terms, owner_id, below, IDS_PER_READ))
-            row_ids = [row[0] for row in cursor.fetchall()]
-            for row_id in row_ids:
-                job_pk = job_of_row(row_id)
-                if job_pk not in first_hits:
-                    if len(first_hits) == jobs_per_page:
-                        has_more = True
-                        break
-                    first_hits[job_pk], counts[job_pk] = deque(maxlen=hits_per_job), 0
-                first_hits[job_pk].append(row_id)
-                counts[job_pk] += 1
-                if counts[job_pk] == SKIP_AFTER_HITS:
-                    cursor.execute(*index.select_first_ids(terms, first_row_id(job_pk), row_id, hits_per_job))
-                    earlier = [row[0] for row in cursor.fetchall()]
-                    first_hits[job_pk].extend(reversed(earlier))
-                    below = first_row_id(job_pk)
+        stream = _matching_ids(index, terms, owner_id, first_row_id(before) if before else NO_UPPER_BOUND)
+        while (row_id := next(stream, None)) is not None:
+            job_pk = job_of_row(row_id)
+            if job_pk not in first_hits:
+                if len(first_hits) == jobs_per_page:
+                    has_more = True
                     break
-            else:
-                if len(row_ids) < IDS_PER_READ:
-                    break
-                below = row_ids[-1]
+                first_hits[job_pk], counts[job_pk] = deque(maxlen=hits_per_job), 0
+            first_hits[job_pk].append(row_id)
+            counts[job_pk] += 1
+            if counts[job_pk] == SKIP_AFTER_HITS:
+                cursor.execute(*index.select_first_ids(terms, first_row_id(job_pk), row_id, hits_per_job))
+                first_hits[job_pk].extend(reversed([row[0] for row in cursor.fetchall()]))
+                stream.close()
+                stream = _matching_ids(index, terms, owner_id, first_row_id(job_pk))
+        stream.close()
         wanted = [row_id for hits in first_hits.values() for row_id in hits]
         rows = {}
         if wanted:
@@ -101,6 +95,22 @@ def search(user, query, before=None, jobs_per_page=JOBS_PER_PAGE, hits_per_job=H
         for job_pk, ids in first_hits.items() if job_pk in jobs_by_pk
     ]  # fmt: skip
     return SearchPage(query=query, results=results, next_before=list(first_hits)[-1] if has_more else None)
+
+
+def _matching_ids(index, terms, owner_id, below):
+    """Ids of matching rows below `below`, highest first, read as they are used: SQLite steps its
+    query only as far as the caller reads (a search stops reading after a page of jobs)."""
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(*index.select_ids(terms, owner_id, below, IDS_PER_READ))
+            count = 0
+            while rows := cursor.fetchmany(ROWS_PER_FETCH):
+                for (row_id,) in rows:
+                    count += 1
+                    yield row_id
+            if count < IDS_PER_READ:
+                return
+            below = row_id
 
 
 def _hit(row, terms):
