@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from appliance.embedded_redis import EmbeddedRedis
+from appliance.plumbing.embedded_redis import EmbeddedRedis
 
 NAME = "search"
 DESCRIPTION = ("Transcript search: p95 of GET /api/jobs/?q= over generated 30-minute transcripts (10,000 in a full "

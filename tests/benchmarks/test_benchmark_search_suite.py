@@ -1,8 +1,8 @@
 """The search suite in quick mode: the shape of its result, never its figures (no timing asserts)."""
 import json
 
-from benchmarks.options import SuiteOptions
-from benchmarks.runner import run_suite
+from benchmarks.suite_options import SuiteOptions
+from benchmarks.suite_runner import run_suite
 
 
 def test_the_search_suite_runs_in_quick_mode_and_returns_a_well_formed_result(tmp_path):
