@@ -2,8 +2,7 @@
 
 A transcript of an hour with word times is megabytes of JSON; parsing and writing all of it from Python
 to change one sentence would make every save as slow as the transcript is long. SQLite's JSON functions
-and PostgreSQL's jsonb do it in the database instead, and the full text (`result.text`) is rebuilt there
-from the segments. Segment ids are their positions in every result the engine writes; where they are
+and PostgreSQL's jsonb do it in the database instead. Segment ids are their positions in every result the engine writes; where they are
 not (checked on read), the caller falls back to reading the whole result.
 """
 import json
@@ -43,7 +42,11 @@ def read(job_pk, ids):
 
 
 def write(job_pk, segments):
-    """Put each segment ({id: segment}) back at its position and rebuild result.text."""
+    """Put each segment ({id: segment}) back at its position, in one statement.
+
+    The stored full text (`result.text`) is dropped rather than rebuilt: rebuilding means reading every
+    segment again, and readers compute it from the segments when it is missing (serializers.job_detail;
+    TranscriptionResult.text always does)."""
     if not segments:
         return
     with connection.cursor() as cursor:
@@ -51,22 +54,12 @@ def write(job_pk, segments):
             paths = ", ".join(["%s, json(%s)"] * len(segments))
             params = [value for segment_id, segment in segments.items()
                       for value in (f"$.segments[{segment_id}]", json.dumps(segment))]  # fmt: skip
-            cursor.execute(f"UPDATE {TABLE} SET result = json_set(result, {paths}) WHERE id = %s", [*params, job_pk])
-            cursor.execute(
-                f"UPDATE {TABLE} SET result = json_set(result, '$.text', (SELECT trim(coalesce(group_concat("
-                f"json_extract(value, '$.text'), ''), '')) FROM json_each(result, '$.segments'))) WHERE id = %s",
-                [job_pk],
-            )
+            sql = f"UPDATE {TABLE} SET result = json_remove(json_set(result, {paths}), '$.text') WHERE id = %s"
         else:
             expression = "result"
             params = []
             for segment_id, segment in segments.items():
                 expression = f"jsonb_set({expression}, ARRAY['segments', %s], %s::jsonb)"
                 params += [str(segment_id), json.dumps(segment)]
-            cursor.execute(f"UPDATE {TABLE} SET result = {expression} WHERE id = %s", [*params, job_pk])
-            cursor.execute(
-                f"UPDATE {TABLE} SET result = jsonb_set(result, '{{text}}', to_jsonb(trim(coalesce((SELECT "
-                "string_agg(segment ->> 'text', '' ORDER BY position) FROM jsonb_array_elements(result -> 'segments') "
-                "WITH ORDINALITY AS listed(segment, position)), '')))) WHERE id = %s",
-                [job_pk],
-            )
+            sql = f"UPDATE {TABLE} SET result = {expression} - 'text' WHERE id = %s"
+        cursor.execute(sql, [*params, job_pk])

@@ -172,8 +172,13 @@ def _create_next(job, latest, **fields):
 
 
 def _store_result(job):
-    job.result["text"] = "".join(segment.get("text", "") for segment in job.result["segments"]).strip()
+    job.result["text"] = full_text(job.result)
     Transcription.objects.filter(pk=job.pk).update(result=job.result)
+
+
+def full_text(result):
+    """The transcript as one string, as TranscriptionResult.text makes it."""
+    return "".join(segment.get("text", "") for segment in result.get("segments") or ()).strip()
 
 
 def restore(job, user, number):

@@ -49,6 +49,11 @@ def job_detail(job):
     data["result"] = job.result
     # A rerun is on its way and the transcript before it still downloads until it is done.
     data["previous_transcript_kept"] = bool(job.previous_run) and not job.is_finished
+    if job.result and "text" not in job.result:
+        # A saved edit drops the stored full text instead of rewriting it (appliance.jobs.result_segments).
+        from appliance.jobs.revisions import full_text
+
+        data["result"] = {**job.result, "text": full_text(job.result)}
     return data
 
 

@@ -12,6 +12,7 @@ from django.db import connection  # noqa: E402
 
 from appliance.jobs import revisions, search  # noqa: E402
 from appliance.jobs.models import Status, Transcription  # noqa: E402
+from appliance.jobs.serializers import job_detail  # noqa: E402
 
 
 def finished(owner, texts, name):
@@ -33,9 +34,10 @@ mine = finished(staff, ["Herr Müller wohnt in der Hauptstraße.", "Please send 
 finished(other, ["The meeting notes are late.", "El niño comió."], "theirs.wav")
 revisions.save_edit(mine, staff, 1, [{"id": 1, "text": "Please send the weekly report before Friday."}])
 stored = Transcription.objects.get(pk=mine.pk).result
+shown = job_detail(Transcription.objects.get(pk=mine.pk))["result"]
 out = {
     "vendor": connection.vendor,
-    "stored_text": stored["text"],
+    "shown_text": shown["text"],
     "stored_segment": stored["segments"][1]["text"],
     "phrase": names(staff, '"weekly report"'),
     "old_phrase": names(staff, '"meeting notes"'),

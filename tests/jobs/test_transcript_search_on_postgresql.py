@@ -25,7 +25,7 @@ def test_search_works_the_same_on_postgresql(tmp_path, redis_url):
 
     assert found["vendor"] == "postgresql"
     assert found["stored_segment"] == " Please send the weekly report before Friday."  # jsonb_set in place
-    assert found["stored_text"] == "Herr Müller wohnt in der Hauptstraße. Please send the weekly report before Friday."
+    assert found["shown_text"] == "Herr Müller wohnt in der Hauptstraße. Please send the weekly report before Friday."
     assert found["phrase"] == [["mine.wav", [["Please send the weekly report before Friday.", [[16, 29]]]]]]
     assert found["old_phrase"] == []  # the edit replaced it, and the other match is not this staff member's
     assert [name for name, _ in found["admin_phrase"]] == ["theirs.wav"]
