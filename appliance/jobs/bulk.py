@@ -1,6 +1,7 @@
 """Actions on several jobs at once: their transcripts as one ZIP, or deleting them.
 
 Only jobs the user may see take part; ids that name no such job are reported back, never guessed."""
+import re
 import tempfile
 import uuid
 import zipfile
@@ -60,7 +61,8 @@ def transcripts_zip(jobs, formats):
 
 
 def _unique_name(job, fmt, taken):
-    stem = job.original_name.rsplit(".", 1)[0].replace("/", "_") or "transcript"
+    # Member names are plain file names: no folders, nothing an unzip tool could put outside its target.
+    stem = re.sub(r"[\\/:\x00-\x1f]", "_", job.original_name.rsplit(".", 1)[0]).lstrip(".") or "transcript"
     name = f"{stem}.{fmt}"
     if name in taken:
         name = f"{stem}-{str(job.public_id)[:8]}.{fmt}"

@@ -10,10 +10,18 @@ import json
 from django.db import connection
 
 TABLE = "jobs_transcription"
+# SQLite allows 127 arguments to a function and 2,000 result columns; PostgreSQL nests jsonb_set calls on
+# its stack. Many segments at once (a "replace all") go in slices of these sizes.
+READ_SLICE = 500
+WRITE_SLICE = 60
 
 
 def _loaded(value):
     return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def _slices(items, size):
+    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 def read(job_pk, ids):
@@ -21,6 +29,16 @@ def read(job_pk, ids):
     ids = list(dict.fromkeys(ids))
     if any(segment_id < 0 for segment_id in ids):
         return None
+    segments = {}
+    for some in _slices(ids, READ_SLICE):
+        found = _read_slice(job_pk, some)
+        if found is None:
+            return None
+        segments.update(found)
+    return segments
+
+
+def _read_slice(job_pk, ids):
     if connection.vendor == "sqlite":
         columns = ", ".join(["json_extract(result, %s)"] * len(ids))
         params = [f"$.segments[{segment_id}]" for segment_id in ids]
@@ -47,8 +65,12 @@ def write(job_pk, segments):
     The stored full text (`result.text`) is dropped rather than rebuilt: rebuilding means reading every
     segment again, and readers compute it from the segments when it is missing (serializers.job_detail;
     TranscriptionResult.text always does)."""
-    if not segments:
-        return
+    items = list(segments.items())
+    for some in _slices(items, WRITE_SLICE):
+        _write_slice(job_pk, dict(some))
+
+
+def _write_slice(job_pk, segments):
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             paths = ", ".join(["%s, json(%s)"] * len(segments))

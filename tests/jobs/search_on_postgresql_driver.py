@@ -46,6 +46,9 @@ out = {
     "prefix": names(admin, "nin*"),
     "order": names(admin, "the"),
 }
+many = finished(staff, [f"Item {n} is red." for n in range(130)], "many.wav")
+revisions.save_edit(many, staff, 1, [{"id": n, "text": f"Item {n} is blue."} for n in range(130)])
+out["many_blue"] = sum("blue" in segment["text"] for segment in Transcription.objects.get(pk=many.pk).result["segments"])
 Transcription.objects.get(pk=mine.pk).delete()
 out["after_delete"] = names(admin, "weekly")
 print(json.dumps(out))

@@ -59,3 +59,10 @@ def test_an_empty_selection_or_unknown_format_is_refused(staff_client, finished_
     bad = staff_client.post("/api/jobs/bulk/download/", json.dumps({"ids": [str(job.public_id)], "formats": ["doc"]}),
                             content_type="application/json")  # fmt: skip
     assert bad.status_code == 400 and "Choose formats" in bad.json()["error"]
+
+
+def test_zip_member_names_are_plain_file_names(staff_client, finished_job):
+    job = finished_job(["Hi."], name="..\\..\\evil:name.wav")
+    answer = staff_client.post("/api/jobs/bulk/download/", json.dumps({"ids": [str(job.public_id)]}), content_type="application/json")
+    [name] = zipfile.ZipFile(io.BytesIO(b"".join(answer.streaming_content))).namelist()
+    assert "/" not in name and "\\" not in name and not name.startswith(".")

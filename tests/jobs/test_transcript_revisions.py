@@ -151,3 +151,13 @@ def test_a_job_without_a_transcript_answers_409(staff_client, finished_job):
     job = finished_job(TEXTS)
     job.__class__.objects.filter(pk=job.pk).update(status="queued", result=None)
     assert staff_client.get(f"/api/jobs/{job.public_id}/transcript/").status_code == 409
+
+
+def test_a_replace_in_many_segments_is_saved_as_one_revision(staff_client, finished_job):
+    job = finished_job([f"Meeting number {n} is on Friday." for n in range(150)])
+    edits = [{"id": n, "text": f"Meeting number {n} is on Monday."} for n in range(150)]
+    answer = patch(staff_client, job, 1, *edits)
+    assert answer.status_code == 200 and len(answer.json()["segments"]) == 150
+    txt = staff_client.get(f"/api/jobs/{job.public_id}/download/txt").content.decode()
+    assert "Friday" not in txt and txt.count("Monday") == 150
+    assert job.revisions.count() == 2

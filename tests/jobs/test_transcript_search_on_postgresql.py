@@ -33,3 +33,4 @@ def test_search_works_the_same_on_postgresql(tmp_path, redis_url):
     assert [name for name, _ in found["prefix"]] == ["theirs.wav"]
     assert [name for name, _ in found["order"]] == ["theirs.wav", "mine.wav"]
     assert found["after_delete"] == []
+    assert found["many_blue"] == 130  # a replace in many segments goes in slices
