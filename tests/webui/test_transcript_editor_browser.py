@@ -62,6 +62,9 @@ def test_a_segment_is_edited_replaced_and_restored_in_the_browser(logged_in, liv
     assert segment_texts(browser)[1] == "The budget review is on Monday."
 
     browser.find_element(By.CSS_SELECTOR, "[data-editor-versions] summary").click()
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, '[data-view="1"]')).pop().click()
+    wait.until(lambda b: "Revision 1 (read only)" in b.find_element(By.CSS_SELECTOR, "[data-editor-revision-view]").text)
+    assert "The budget review is on Friday." in browser.find_element(By.CSS_SELECTOR, "[data-editor-revision-view]").text
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, '[data-restore="1"]')).pop().click()
     wait.until(lambda b: segment_texts(b) == TEXTS)
     assert job.revisions.count() == 4
@@ -82,3 +85,27 @@ def test_a_search_result_opens_the_job_at_that_segments_time(logged_in, live_ser
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#segments .segment.current"))
     assert browser.find_element(By.CSS_SELECTOR, "#segments .segment.current").get_attribute("data-id") == "2"
     assert browser.execute_script("return document.getElementById('player').currentTime") == pytest.approx(6.0, abs=0.3)
+
+
+def test_a_save_after_someone_elses_shows_their_revision_and_keeps_the_typed_text(logged_in, live_server, job, admin_client):
+    import json
+
+    browser = logged_in
+    wait = WebDriverWait(browser, 30, poll_frequency=0.1)
+    browser.get(f"{live_server.url}/jobs/{job.public_id}/")
+    wait.until(lambda b: b.find_element(By.ID, "transcript-editor").is_displayed())
+    browser.find_element(By.CSS_SELECTOR, "[data-editor-edit]").click()
+    editor = wait.until(lambda b: b.find_element(By.CSS_SELECTOR, ".segment-editor textarea"))
+    admin_client.patch(f"/api/jobs/{job.public_id}/transcript/", json.dumps({"revision": 1, "segments": [{"id": 2, "text": "Admin was here."}]}),
+                       content_type="application/json")  # fmt: skip
+
+    editor.clear()
+    editor.send_keys("Good evening to the whole team.", Keys.CONTROL, Keys.ENTER)
+
+    wait.until(lambda b: "changed meanwhile" in b.find_element(By.CSS_SELECTOR, "[data-editor-status]").text)
+    assert "admin-alice" in browser.find_element(By.CSS_SELECTOR, "[data-editor-status]").text
+    assert segment_texts(browser)[2] == "Admin was here."
+    assert browser.find_element(By.CSS_SELECTOR, ".segment-editor textarea").get_attribute("value") == "Good evening to the whole team."
+    browser.find_element(By.CSS_SELECTOR, ".segment-editor textarea").send_keys(Keys.CONTROL, Keys.ENTER)
+    wait.until(lambda b: "Saved as revision 3" in b.find_element(By.CSS_SELECTOR, "[data-editor-status]").text)
+    assert segment_texts(browser)[:3] == ["Good evening to the whole team.", TEXTS[1], "Admin was here."]

@@ -315,6 +315,11 @@
         label += " \u2013 " + (revision.author || "Whisper") + ", " + when;
         if (revision.changed_segment_ids.length) label += " (" + revision.changed_segment_ids.length + " segment" + (revision.changed_segment_ids.length === 1 ? "" : "s") + ")";
         row.append(label + " ");
+        const view = document.createElement("button");
+        view.type = "button";
+        view.textContent = "View";
+        view.dataset.view = revision.number;
+        row.appendChild(view);
         if (revision.number === answer.body.current) {
           row.append("(current)");
         } else {
@@ -331,7 +336,26 @@
   }
 
   versions.addEventListener("toggle", refreshVersions);
+  function showRevision(number) {
+    const shown = versions.querySelector("[data-editor-revision-view]");
+    request(apiUrl + "revisions/" + number + "/").then(function (answer) {
+      if (!answer.ok) { say(answer.body.error || "The revision could not be read.", true); return; }
+      const heading = document.createElement("h3");
+      heading.textContent = "Revision " + number + " (read only)";
+      const items = answer.body.segments.map(function (segment) {
+        const item = document.createElement("li");
+        item.textContent = timeLabel(segment.start) + "  " + segment.text;
+        return item;
+      });
+      const listed = document.createElement("ol");
+      listed.className = "revision-text";
+      listed.replaceChildren.apply(listed, items);
+      shown.replaceChildren(heading, listed);
+    });
+  }
+
   versions.addEventListener("click", function (event) {
+    if (event.target.dataset && event.target.dataset.view) { showRevision(event.target.dataset.view); return; }
     const number = event.target.dataset && event.target.dataset.restore;
     if (!number) return;
     request(apiUrl + "revisions/" + number + "/restore/", { method: "POST" }).then(function (answer) {
