@@ -8,7 +8,7 @@ import zipfile
 
 from appliance.accounts.permissions import visible_jobs
 from appliance.jobs import services
-from appliance.jobs.models import Status, Transcription
+from appliance.jobs.models import Transcription
 
 MAX_JOBS = 500
 # Kept in memory up to this size, then spooled to a temporary file.
@@ -45,29 +45,25 @@ def transcripts_zip(jobs, formats):
     if unknown or not formats:
         raise BulkRefused(f"Choose formats from {', '.join(EXPORT_FORMATS)}.")
     archive_file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-    names, skipped = set(), []
+    skipped = []
     with zipfile.ZipFile(archive_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for job in jobs:
-            if job.status != Status.DONE or not job.result:
+            if not job.transcript:  # (a rerun's kept transcript counts: it is what downloads now)
                 skipped.append(f"{job.original_name} ({job.public_id}): {job.get_status_display().lower()}, no transcript")
                 continue
-            result = TranscriptionResult.from_dict(job.result)
+            result = TranscriptionResult.from_dict(job.transcript)
             for fmt in formats:
-                archive.writestr(_unique_name(job, fmt, names), export_result(result, fmt))
+                archive.writestr(_member_name(job, fmt), export_result(result, fmt))
         if skipped:
             archive.writestr("not-included.txt", "Selected jobs without a transcript:\n" + "\n".join(skipped) + "\n")
     archive_file.seek(0)
     return archive_file
 
 
-def _unique_name(job, fmt, taken):
-    # Member names are plain file names: no folders, nothing an unzip tool could put outside its target.
-    stem = re.sub(r"[\\/:\x00-\x1f]", "_", job.original_name.rsplit(".", 1)[0]).lstrip(".") or "transcript"
-    name = f"{stem}.{fmt}"
-    if name in taken:
-        name = f"{stem}-{str(job.public_id)[:8]}.{fmt}"
-    taken.add(name)
-    return name
+def _member_name(job, fmt):
+    # The job's own download name (unique: it carries the start of the job id), as a plain file name:
+    # no folders, nothing an unzip tool could put outside its target.
+    return re.sub(r"[\\/:\x00-\x1f]", "_", job.download_name(fmt)).lstrip(".") or f"transcript.{fmt}"
 
 
 def delete_jobs(jobs):

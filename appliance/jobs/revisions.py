@@ -20,7 +20,15 @@ __all__ = ["InvalidEdit", "StaleRevision", "TranscriptNotReady", "UnknownRevisio
 
 
 class TranscriptNotReady(Exception):
-    """The job has no transcript (yet, or any more)."""
+    """The job has no transcript (yet, or any more), or it cannot change while a rerun works."""
+
+
+NOT_READY = "The transcript is not ready: the job has not finished successfully."
+RERUN_RUNNING = "A new run of this job is on its way: the transcript can change again when it is done."
+
+
+def _not_ready(job):
+    return TranscriptNotReady(RERUN_RUNNING if job.previous_run else NOT_READY)
 
 
 class UnknownRevision(LookupError):
@@ -43,7 +51,7 @@ def record_machine_transcript(job):
 
     Idempotent: saving the row again with the same result adds nothing (a restored previous result
     after a cancelled rerun, for one, is already a revision)."""
-    segments = _with_unique_ids(job)
+    segments = _with_unique_ids(job, job.transcript)
     latest = _latest(job)
     if latest is not None and segments_at(job, latest.number) == segments:
         return latest
@@ -54,14 +62,15 @@ def record_machine_transcript(job):
     return revision
 
 
-def _with_unique_ids(job):
-    segments = job.result.get("segments") or []
+def _with_unique_ids(job, transcript):
+    segments = transcript.get("segments") or []
     # The editor and the API address segments by id, and a save finds a segment at the position its id
     # names (result_segments). The engine numbers segments so; a result from elsewhere is renumbered.
     if any(segment.get("id") != position for position, segment in enumerate(segments)):
         for position, segment in enumerate(segments):
             segment["id"] = position
-        Transcription.objects.filter(pk=job.pk).update(result=job.result)
+        if transcript is job.result:  # (a rerun's kept transcript is renumbered when it comes back)
+            Transcription.objects.filter(pk=job.pk).update(result=job.result)
     return segments
 
 
@@ -72,9 +81,10 @@ def _latest(job):
 
 
 def current_revision(job):
-    """The current revision; a job finished before revisions existed gets its revision 1 now."""
-    if not job.result:
-        raise TranscriptNotReady("The transcript is not ready: the job has not finished successfully.")
+    """The current revision; a job finished before revisions existed gets its revision 1 now.
+    While a rerun works, the kept transcript's revision is current (job.transcript)."""
+    if not job.transcript:
+        raise _not_ready(job)
     latest = _latest(job)
     if latest is None:
         try:
@@ -111,7 +121,7 @@ def save_edit(job, user, base_number, edits):
         latest = _latest(locked)
         if latest is None:  # a job finished before revisions existed gets its revision 1 now
             if not locked.result:
-                raise TranscriptNotReady("The transcript is not ready: the job has not finished successfully.")
+                raise _not_ready(locked)
             latest = record_machine_transcript(locked)
         if base_number != latest.number:
             raise StaleRevision(latest)
@@ -130,7 +140,7 @@ def save_edit(job, user, base_number, edits):
 def _save_edit_to_whole_result(locked, user, latest, edits):
     """The general path, for a result whose segment ids are not their positions (or that is missing)."""
     if not locked.result:
-        raise TranscriptNotReady("The transcript is not ready: the job has not finished successfully.")
+        raise _not_ready(locked)
     segments = locked.result["segments"]
     positions = {segment["id"]: position for position, segment in enumerate(segments)}
     unknown = [edit["id"] for edit in edits if edit["id"] not in positions]
@@ -186,6 +196,8 @@ def restore(job, user, number):
     current_revision(job)
     with transaction.atomic():
         locked = Transcription.objects.select_for_update().get(pk=job.pk)
+        if not locked.result:
+            raise _not_ready(locked)
         latest = _latest(locked)
         segments = segments_at(locked, number)
         if number == latest.number:

@@ -62,7 +62,7 @@ def transcript(request, public_id):
         revision = revisions.current_revision(job)
     except revisions.TranscriptNotReady as problem:
         return error(str(problem), status=409)
-    response = JsonResponse(transcript_document(job, revision, job.result["segments"]))
+    response = JsonResponse(transcript_document(job, revision, job.transcript["segments"]))
     response["ETag"] = f'"{revision.number}"'
     return response
 

@@ -3,6 +3,7 @@ the current one, an edit made on an older revision is refused (409), any revisio
 import json
 
 import pytest
+from django.core.files.base import ContentFile
 
 from appliance.jobs.models import TranscriptRevision
 
@@ -161,3 +162,24 @@ def test_a_replace_in_many_segments_is_saved_as_one_revision(staff_client, finis
     txt = staff_client.get(f"/api/jobs/{job.public_id}/download/txt").content.decode()
     assert "Friday" not in txt and txt.count("Monday") == 150
     assert job.revisions.count() == 2
+
+
+def test_while_a_rerun_works_the_kept_transcript_reads_and_edits_wait(staff_client, finished_job):
+    from appliance.jobs import services
+    from appliance.jobs.request_options import options_of
+
+    job = finished_job(TEXTS)
+    patch(staff_client, job, 1, {"id": 0, "text": "Edited before the rerun."})
+    job.refresh_from_db()
+    job.audio.save("talk.wav", ContentFile(b"x"), save=True)  # a rerun needs its audio on disk
+    services.rerun(job, options_of(job))
+
+    document = staff_client.get(f"/api/jobs/{job.public_id}/transcript/").json()
+    assert document["revision"]["number"] == 2 and document["segments"][0]["text"] == "Edited before the rerun."
+    refused = patch(staff_client, job, 2, {"id": 1, "text": "During the rerun."})
+    assert refused.status_code == 409 and "new run" in refused.json()["error"]
+    assert staff_client.get("/api/jobs/", {"q": "edited"}).json()["jobs"][0]["id"] == str(job.public_id)
+
+    job.refresh_from_db()
+    job.save(update_fields=job.end_run("cancelled"))  # the rerun is cancelled: the kept run comes back
+    assert job.revisions.count() == 2 and staff_client.get(f"/api/jobs/{job.public_id}/transcript/").json()["revision"]["number"] == 2

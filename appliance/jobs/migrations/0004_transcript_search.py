@@ -27,6 +27,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("jobs", "0002_transcript_revisions")]
+    dependencies = [("jobs", "0003_transcript_revisions")]
 
     operations = [migrations.RunPython(create_index, drop_index)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0001_initial'),
+        ('jobs', '0002_transcription_previous_run'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
