@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from appliance.accounts.permissions import is_admin, visible_jobs
-from appliance.jobs.search_backends import backend, first_row_id, insert_parameters, job_of_row
+from appliance.jobs.search_backends import TABLE, backend, first_row_id, insert_parameters, job_of_row
 from appliance.jobs.search_text import InvalidQuery, highlight_ranges, parse_query, without_diacritics
 
 __all__ = ["InvalidQuery", "SearchHit", "JobHits", "SearchPage", "search", "index_job", "index_rows", "remove_job"]
@@ -151,3 +151,12 @@ def index_rows(job_pk, owner_id, segments_by_position, replace_all=False, using=
 def remove_job(job_pk):
     with connection.cursor() as cursor:
         cursor.execute(backend().DELETE_RANGE, [first_row_id(job_pk), first_row_id(job_pk + 1) - 1])
+
+
+def remove_orphans(db):
+    """Drop the rows of jobs that no longer exist (a no-op before the index's migration has run)."""
+    index = backend(db)
+    if TABLE not in db.introspection.table_names():
+        return
+    with db.cursor() as cursor:
+        cursor.execute(index.DELETE_ORPHANS)

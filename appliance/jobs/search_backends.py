@@ -42,6 +42,7 @@ class SqliteIndex:
     DROP = [f"DROP TABLE IF EXISTS {TABLE}"]
     INSERT = f"INSERT INTO {TABLE} (rowid, body, owner, segment_id, start, original) VALUES (%s, %s, %s, %s, %s, %s)"
     DELETE_RANGE = f"DELETE FROM {TABLE} WHERE rowid BETWEEN %s AND %s"
+    DELETE_ORPHANS = f"DELETE FROM {TABLE} WHERE (rowid >> {POSITION_BITS}) NOT IN (SELECT id FROM jobs_transcription)"
 
     @staticmethod
     def owner_value(owner_id):
@@ -91,6 +92,7 @@ class PostgresIndex:
     INSERT = (f"INSERT INTO {TABLE} (id, body, owner, segment_id, start, original, document) "
               "VALUES (%s, %s, %s, %s, %s, %s, to_tsvector('simple', %s))")  # fmt: skip
     DELETE_RANGE = f"DELETE FROM {TABLE} WHERE id BETWEEN %s AND %s"
+    DELETE_ORPHANS = f"DELETE FROM {TABLE} WHERE (id >> {POSITION_BITS}) NOT IN (SELECT id FROM jobs_transcription)"
     owner_value = SqliteIndex.owner_value
 
     @staticmethod

@@ -125,3 +125,17 @@ def test_a_job_matching_in_very_many_segments_still_shows_its_first_matches(staf
     [long_job, older] = found(staff_client, "hello")
     assert [match["text"] for match in long_job["matches"]] == texts[:3] and long_job["more_matches"]
     assert older["name"] == "older.wav" and older["more_matches"] is False
+
+
+def test_rows_of_jobs_gone_without_a_signal_are_dropped_at_the_next_migrate(staff_client, finished_job):
+    from django.core.management import call_command
+
+    from appliance.jobs.models import Transcription, TranscriptRevision
+
+    job = finished_job(["An orphaned sentence."])
+    for rows in (TranscriptRevision.objects.filter(job=job), Transcription.objects.filter(pk=job.pk)):
+        rows._raw_delete(rows.db)  # as a flush does: no signals
+    replacement = finished_job(["Something else."])  # a later job could get a freed id
+    call_command("migrate", "jobs", verbosity=0)
+    assert found(staff_client, "orphaned") == [] and len(found(staff_client, "else")) == 1
+    assert replacement.pk

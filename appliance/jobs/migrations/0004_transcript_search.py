@@ -4,6 +4,8 @@ from django.db import migrations
 
 
 def create_index(apps, schema_editor):
+    # Uses the app's own index writer (plain values in, no model import), so the rows it writes are
+    # the rows every later save writes.
     from appliance.jobs.search import index_rows
     from appliance.jobs.search_backends import backend
 
