@@ -15,8 +15,17 @@ from appliance.jobs import result_segments, search
 from appliance.jobs.models import RevisionKind, Transcription, TranscriptRevision
 from appliance.jobs.segment_edits import InvalidEdit, edited_segment
 
-__all__ = ["InvalidEdit", "StaleRevision", "TranscriptNotReady", "UnknownRevision", "record_machine_transcript",
-           "current_revision", "segments_at", "save_edit", "restore"]  # fmt: skip
+__all__ = [
+    "InvalidEdit",
+    "StaleRevision",
+    "TranscriptNotReady",
+    "UnknownRevision",
+    "current_revision",
+    "record_machine_transcript",
+    "restore",
+    "save_edit",
+    "segments_at",
+]  # fmt: skip
 
 
 class TranscriptNotReady(Exception):

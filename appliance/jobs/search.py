@@ -13,10 +13,21 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from appliance.accounts.permissions import is_admin, visible_jobs
-from appliance.jobs.search_backends import TABLE, backend, first_row_id, insert_parameters, job_of_row
-from appliance.jobs.search_text import InvalidQuery, highlight_ranges, parse_query, without_diacritics
+from appliance.jobs.search_backends import (
+    TABLE,
+    backend,
+    first_row_id,
+    insert_parameters,
+    job_of_row,
+)
+from appliance.jobs.search_text import (
+    InvalidQuery,
+    highlight_ranges,
+    parse_query,
+    without_diacritics,
+)
 
-__all__ = ["InvalidQuery", "SearchHit", "JobHits", "SearchPage", "search", "index_job", "index_rows", "remove_job"]
+__all__ = ["InvalidQuery", "JobHits", "SearchHit", "SearchPage", "index_job", "index_rows", "remove_job", "search"]
 
 JOBS_PER_PAGE = 20
 HITS_PER_JOB = 3

@@ -6,13 +6,13 @@ import django
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
 
-from appliance.jobs import revisions, search  # noqa: E402
-from appliance.jobs.models import Status, Transcription  # noqa: E402
-from appliance.jobs.serializers import job_detail  # noqa: E402
+from appliance.jobs import revisions, search
+from appliance.jobs.models import Status, Transcription
+from appliance.jobs.serializers import job_detail
 
 
 def finished(owner, texts, name):

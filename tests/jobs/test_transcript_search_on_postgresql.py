@@ -8,15 +8,14 @@ import sys
 
 import pytest
 from postgres_cluster import private_postgres
-
 from servers import REPOSITORY_ROOT
 
 pytestmark = pytest.mark.slow
 
 
 def test_search_works_the_same_on_postgresql(tmp_path, redis_url):
-    with private_postgres() as database_url:
-        env = dict(os.environ, DATABASE_URL=database_url, APPLIANCE_DATA_DIR=str(tmp_path), REDIS_URL=redis_url,
+    with private_postgres() as cluster:
+        env = dict(os.environ, DATABASE_URL=cluster.url, APPLIANCE_DATA_DIR=str(tmp_path), REDIS_URL=redis_url,
                    PYTHONPATH=str(REPOSITORY_ROOT), DJANGO_SETTINGS_MODULE="appliance.settings")  # fmt: skip
         driver = REPOSITORY_ROOT / "tests" / "jobs" / "search_on_postgresql_driver.py"
         finished = subprocess.run([sys.executable, str(driver)], env=env, capture_output=True, text=True, timeout=300)

@@ -43,7 +43,7 @@ def job_list(request):
         request,
         "webui/job_list.html",
         {"page": page, "jobs": page.object_list, "status": status, "statuses": Status.choices,
-         "export_formats": EXPORT_FORMATS},  # fmt: skip
+         "export_formats": EXPORT_FORMATS},
     )
 
 
