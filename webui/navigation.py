@@ -8,6 +8,7 @@ from appliance.accounts.permissions import is_admin
 NAVIGATION = (
     ("Upload", "webui:upload", False),
     ("Jobs", "webui:jobs", False),
+    ("Search", "webui:search", False),
     ("Live", "live:index", False),
     ("API tokens", "tokens:index", False),
     ("Panel", "panel:index", True),

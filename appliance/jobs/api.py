@@ -40,6 +40,10 @@ def error(message, status=400):
 def jobs_collection(request):
     if request.method == "POST":
         return upload(request)
+    if "q" in request.GET:
+        from appliance.jobs.search_api import search_jobs
+
+        return search_jobs(request)
     status = request.GET.get("status", "")
     if status and status not in Status.values:
         return error(f"Unknown status {status!r}: use one of {', '.join(Status.values)}.")

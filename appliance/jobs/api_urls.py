@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appliance.jobs import api
+from appliance.jobs import api, bulk_api, transcript_api
 
 app_name = "jobs-api"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("<uuid:public_id>/rerun/", api.job_rerun, name="rerun"),
     path("<uuid:public_id>/audio", api.job_audio, name="audio"),
     path("<uuid:public_id>/download/<str:fmt>", api.job_download, name="download"),
+    path("<uuid:public_id>/transcript/", transcript_api.transcript, name="transcript"),
+    path("<uuid:public_id>/transcript/revisions/", transcript_api.revision_list, name="revisions"),
+    path("<uuid:public_id>/transcript/revisions/<int:number>/", transcript_api.revision_detail, name="revision"),
+    path("<uuid:public_id>/transcript/revisions/<int:number>/restore/", transcript_api.revision_restore, name="restore"),
+    path("bulk/download/", bulk_api.bulk_download, name="bulk-download"),
+    path("bulk/delete/", bulk_api.bulk_delete, name="bulk-delete"),
 ]

@@ -10,3 +10,4 @@ class JobsConfig(AppConfig):
         # Every process that queues jobs (daphne included, not only the worker) must use the
         # project's Celery app; otherwise .delay() falls back to Celery's default amqp broker.
         import appliance.celery  # noqa: F401
+        import appliance.jobs.signals  # noqa: F401

@@ -174,3 +174,41 @@ class JobDefaults(models.Model):
     @property
     def effective_model_name(self):
         return self.model_name or settings.DEFAULT_MODEL
+
+
+class RevisionKind(models.TextChoices):
+    MACHINE = "machine", "Machine transcript"
+    EDIT = "edit", "Edit"
+    RESTORE = "restore", "Restore"
+
+
+class TranscriptRevision(models.Model):
+    """One version of a job's transcript. Number 1 is the first machine transcript; every save, restore
+    and finished rerun adds the next number, and the highest is the current one. job.result always holds
+    the current segments, so exports, the API and the page read one place (appliance.jobs.revisions).
+
+    A machine transcript or a restore stores every segment (`segments`); an edit stores only the
+    segments it changed (`changes`), so a long transcript edited a hundred times stays small."""
+
+    job = models.ForeignKey(Transcription, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=RevisionKind.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    segments = models.JSONField(null=True, blank=True)
+    changes = models.JSONField(null=True, blank=True)
+    restored_from = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "number"]
+        constraints = [
+            # The optimistic lock: two saves based on the same revision cannot both become the next one.
+            models.UniqueConstraint(fields=["job", "number"], name="one_transcript_revision_per_number"),
+        ]
+
+    def __str__(self):
+        return f"revision {self.number} of job {self.job_id} ({self.kind})"
+
+    @property
+    def is_snapshot(self):
+        return self.segments is not None

@@ -56,6 +56,11 @@ def job_detail(job):
     data["queue"] = waiting.to_dict() if waiting else None
     # While it runs: the segments so far (a page opened mid-run, or polling without WebSocket).
     data["partial_segments"] = partial_transcript.read(job.pk) if job.status == Status.RUNNING else []
+    if job.result and "text" not in job.result:
+        # A saved edit drops the stored full text instead of rewriting it (appliance.jobs.result_segments).
+        from appliance.jobs.revisions import full_text
+
+        data["result"] = {**job.result, "text": full_text(job.result)}
     return data
 
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from postgres_cluster import private_postgres
 
 from updater import Updater, UpdaterConfig, sandbox
 
@@ -243,31 +244,8 @@ def gate(tmp_path):
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------------
-@dataclass
-class Postgres:
-    url: str
-    socket_dir: Path
-
-    def psql(self, sql: str) -> str:
-        result = subprocess.run(["psql", "--no-psqlrc", "--quiet", "--tuples-only", "--no-align",
-                                 "--set=ON_ERROR_STOP=1", f"--dbname={self.url}", "--command", sql],
-                                capture_output=True, text=True, check=True)
-        return result.stdout.strip()
-
-
 @pytest.fixture(scope="session")
 def postgres():
-    """A private PostgreSQL cluster on a unix socket (run as the postgres user: initdb refuses root)."""
-    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    directory = Path(tempfile.mkdtemp(prefix="pg-", dir="/tmp"))
-    shutil.chown(directory, "postgres", "postgres")
-    as_postgres = ["runuser", "-u", "postgres", "--"]
-    subprocess.run([*as_postgres, str(binaries / "initdb"), "--auth=trust", "--username=postgres",
-                    "-D", str(directory / "data")], check=True, capture_output=True)
-    subprocess.run([*as_postgres, str(binaries / "pg_ctl"), "-D", str(directory / "data"), "-w",
-                    "-l", str(directory / "log"), "-o", f"-k {directory} -c listen_addresses=''", "start"],
-                   check=True, capture_output=True)
-    yield Postgres(f"postgresql://postgres@/postgres?host={directory}", directory)
-    subprocess.run([*as_postgres, str(binaries / "pg_ctl"), "-D", str(directory / "data"), "-m", "immediate",
-                    "stop"], capture_output=True)
-    shutil.rmtree(directory, ignore_errors=True)
+    """A private PostgreSQL cluster on a unix socket (tests/postgres_cluster.py)."""
+    with private_postgres() as cluster:
+        yield cluster

@@ -12,7 +12,7 @@ def test_entries_whose_page_is_not_installed_are_left_out_instead_of_breaking_th
 
     labels = [entry["label"] for entry in navigation_for(admin_user)]
     assert labels[:2] == ["Upload", "Jobs"]
-    assert all(label in ("Upload", "Jobs", "Live", "API tokens", "Panel", "Updates", "Benchmarks") for label in labels)
+    assert all(label in ("Upload", "Jobs", "Search", "Live", "API tokens", "Panel", "Updates", "Benchmarks") for label in labels)
 
 
 def test_anonymous_visitors_get_no_navigation(client):

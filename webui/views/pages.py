@@ -33,6 +33,8 @@ def upload(request):
 
 
 def job_list(request):
+    from appliance.engine import EXPORT_FORMATS
+
     status = request.GET.get("status", "")
     if status not in Status.values:
         status = ""
@@ -40,7 +42,8 @@ def job_list(request):
     return render(
         request,
         "webui/job_list.html",
-        {"page": page, "jobs": page.object_list, "status": status, "statuses": Status.choices},
+        {"page": page, "jobs": page.object_list, "status": status, "statuses": Status.choices,
+         "export_formats": EXPORT_FORMATS},
     )
 
 
