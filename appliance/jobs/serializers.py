@@ -15,6 +15,10 @@ def job_options(job):
         "vad": job.vad,
         "word_timestamps": job.word_timestamps,
         "initial_prompt": job.initial_prompt or None,
+        "diarize": job.diarize,
+        "speakers": job.speakers,
+        "min_speakers": job.min_speakers,
+        "max_speakers": job.max_speakers,
     }
 
 
@@ -49,6 +53,9 @@ def job_detail(job):
     data["result"] = job.result
     # A rerun is on its way and the transcript before it still downloads until it is done.
     data["previous_transcript_kept"] = bool(job.previous_run) and not job.is_finished
+    data["speaker_names"] = job.speaker_names or {}
+    # Speaker detection that failed leaves the transcript and says why here.
+    data["warning"] = ((job.transcript or {}).get("diarization") or {}).get("warning")
     return data
 
 

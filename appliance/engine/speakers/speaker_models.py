@@ -12,7 +12,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from ..errors import MemoryBudgetError
-from ..memory import MemoryProbe, settle_memory_mb
+from ..models.memory import MemoryProbe, settle_memory_mb
 from .model_files import SPEAKER_MODEL_NAME, resolve_speaker_model
 from .voice_embeddings import VoiceEmbedder
 
