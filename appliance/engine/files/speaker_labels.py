@@ -22,7 +22,7 @@ class Turn:
 def display_name(label, names=None):
     name = (names or {}).get(label) if label else None
     if name:
-        return _UNSAFE.sub(" ", name).strip()
+        return " ".join(_UNSAFE.sub(" ", name).split())
     match = re.fullmatch(r"SPEAKER_(\d+)", label or "")
     return f"Speaker {match.group(1)}" if match else (label or "")
 

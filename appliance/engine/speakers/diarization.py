@@ -100,14 +100,14 @@ def _turns(regions, windows, owners, labels):
             merged[-1][1] = end
         else:
             merged.append([start, end, label])
-    return [SpeakerTurn(round(start, 3), round(end, 3), speaker_id(label)) for start, end, label in merged]
+    return [SpeakerTurn(round(float(start), 3), round(float(end), 3), speaker_id(label)) for start, end, label in merged]
 
 
 def _speaker_totals(turns):
     totals = {}
     for turn in turns:
         totals[turn.speaker] = totals.get(turn.speaker, 0.0) + turn.end - turn.start
-    return [{"id": speaker, "seconds": round(seconds, 2)} for speaker, seconds in totals.items()]
+    return [{"id": speaker, "seconds": round(float(seconds), 2)} for speaker, seconds in totals.items()]
 
 
 def samples_seconds(samples):
