@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 
-from ..errors import MemoryBudgetError
+from ..errors import MemoryBudgetError, ModelNotAvailableError
 from ..models.memory import MemoryProbe, settle_memory_mb
 from .model_files import SPEAKER_MODEL_NAME, resolve_speaker_model
 from .voice_embeddings import VoiceEmbedder
@@ -82,7 +82,13 @@ class SpeakerModels:
             )
         probe = MemoryProbe("cpu", 0)
         started = time.perf_counter()
-        embedder = VoiceEmbedder(model_file.path, threads=EMBEDDING_THREADS, name=model_file.name)
+        try:
+            embedder = VoiceEmbedder(model_file.path, threads=EMBEDDING_THREADS, name=model_file.name)
+        except Exception as error:  # onnxruntime says only "failed to load" in its own words
+            raise ModelNotAvailableError(
+                f"The speaker model file {model_file.path} is damaged and cannot be loaded ({type(error).__name__}): "
+                "replace it or remove it to use the model shipped with the appliance."
+            ) from None
         load_seconds = time.perf_counter() - started
         memory_mb, measured = settle_memory_mb(estimate_mb, probe.delta_mb())
         logger.info("loaded speaker model %s (%d MB) in %.2f s", name, memory_mb, load_seconds)

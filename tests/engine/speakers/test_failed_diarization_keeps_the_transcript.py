@@ -40,3 +40,17 @@ def test_a_failed_transcription_stops_the_diarization_and_raises(manager, speake
         assert str(error) == "transcription broke"
     else:
         raise AssertionError("the transcription's error must reach the caller")
+
+
+def test_a_damaged_speaker_model_file_is_named_in_the_warning(tmp_path, manager, two_voices):
+    _, samples, _ = two_voices
+    damaged = tmp_path / "models" / "speakers" / "campplus-cn-en-16k.onnx"
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(b"not an onnx model")
+    options = TranscriptionOptions(model="tiny.en")
+
+    result = diarize_beside(lambda: transcribe(manager, samples, options), samples,
+                            SpeakerModels(make_manager(tmp_path)))
+
+    assert result.text
+    assert f"{damaged} is damaged" in result.diarization["warning"]
