@@ -42,7 +42,7 @@ def cluster(embeddings, exact=None, minimum=1, maximum=None):
     sample = np.unique(sample)
     labels = _spectral(vectors[sample], exact, max(1, minimum), min(maximum or MAX_SPEAKERS, len(sample) - 1))
     if exact is None:
-        labels = _absorb_minor(vectors[sample], labels)
+        labels = _absorb_minor(vectors[sample], labels, max(1, minimum))
     if len(sample) < count:
         labels = _nearest_centroid(vectors, vectors[sample], labels)
     return _renumber(labels)
@@ -99,11 +99,11 @@ def _seed(points, k, generator):
     return np.array(centres)
 
 
-def _absorb_minor(vectors, labels):
+def _absorb_minor(vectors, labels, minimum):
     sizes = np.bincount(labels)
     major = np.flatnonzero(sizes >= MIN_CLUSTER_WINDOWS)
-    if len(major) == 0 or len(major) == len(sizes):
-        return labels if len(major) else np.zeros_like(labels)
+    if len(major) == len(sizes) or len(major) < minimum:
+        return labels  # nothing minor, or the caller asked for at least that many speakers
     centres = normalise(np.array([vectors[labels == label].mean(axis=0) for label in major]))
     minor = ~np.isin(labels, major)
     labels = labels.copy()
