@@ -14,8 +14,8 @@ import time
 
 from benchmarks.abtest import alternate, compare
 from benchmarks.conversation import conversation, diarization_error_rate, word_speaker_accuracy
-from benchmarks.machine import usable_cores
 from benchmarks.suites.baseline import noise_percent
+from benchmarks.suites.engine import engine_settings
 
 NAME = "speakers"
 DESCRIPTION = "Speaker diarization beside transcription vs transcription alone: added wall time, DER, word accuracy."
@@ -95,12 +95,7 @@ def _diarization_alone(speaker_models, audio):
 def run(options):
     from appliance.engine.files.pooled_scheduler import close_shared_scheduler
 
-    settings = {
-        "model": options.text("model", "tiny.en"),
-        "compute_type": options.text("compute_type", "int8"),
-        "threads": options.number("threads", usable_cores()),
-        "batch_size": options.number("batch_size", 8),
-    }
+    settings = engine_settings(options)
     seconds = float(options.text("seconds", str(QUICK_SECONDS if options.quick else FULL_SECONDS)))
     pairs = options.number("pairs", QUICK_PAIRS if options.quick else FULL_PAIRS)
     work = options.work_dir / NAME

@@ -6,9 +6,9 @@ memory, a bug), the transcript is kept: the result then carries a warning instea
 import logging
 import threading
 
-from ..errors import EngineError, TranscriptionCancelled
-from .assignment import label_transcript
-from .diarization import diarize
+from appliance.engine.errors import EngineError, TranscriptionCancelled
+from appliance.engine.speakers.assignment import label_transcript
+from appliance.engine.speakers.diarization import diarize
 
 logger = logging.getLogger(__name__)
 

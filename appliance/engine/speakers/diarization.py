@@ -10,11 +10,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ..errors import TranscriptionCancelled
-from .clustering import cluster
-from .features import SAMPLE_RATE
-from .options import DiarizationOptions
-from .speech_regions import speech_regions
+from appliance.engine.errors import TranscriptionCancelled
+from appliance.engine.speakers.clustering import cluster
+from appliance.engine.speakers.features import SAMPLE_RATE
+from appliance.engine.speakers.options import DiarizationOptions
+from appliance.engine.speakers.speech_regions import speech_regions
 
 WINDOW_SECONDS = 1.5
 # One window every STEP_SECONDS: half the speech is embedded, the model's work halves, and the

@@ -3,7 +3,7 @@ then the weights shipped inside the appliance (appliance/engine/speakers/weights
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ModelNotAvailableError
+from appliance.engine.errors import ModelNotAvailableError
 
 SPEAKER_MODEL_NAME = "campplus-cn-en-16k"
 BUNDLED_DIR = Path(__file__).resolve().parent / "weights"

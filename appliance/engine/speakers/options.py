@@ -1,8 +1,8 @@
 """How many speakers to look for: an exact count, a range, or neither (found from the audio)."""
 from dataclasses import dataclass
 
-from ..errors import InvalidOptionsError
-from .clustering import MAX_SPEAKERS
+from appliance.engine.errors import InvalidOptionsError
+from appliance.engine.speakers.clustering import MAX_SPEAKERS
 
 
 @dataclass(frozen=True)

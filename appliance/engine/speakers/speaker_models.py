@@ -11,10 +11,11 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 
-from ..errors import MemoryBudgetError, ModelNotAvailableError
-from ..models.memory import MemoryProbe, settle_memory_mb
-from .model_files import SPEAKER_MODEL_NAME, resolve_speaker_model
-from .voice_embeddings import VoiceEmbedder
+from appliance.engine.errors import MemoryBudgetError, ModelNotAvailableError
+from appliance.engine.models.idle_reaper import IdleReaper
+from appliance.engine.models.memory import MemoryProbe, settle_memory_mb
+from appliance.engine.speakers.model_files import SPEAKER_MODEL_NAME, resolve_speaker_model
+from appliance.engine.speakers.voice_embeddings import VoiceEmbedder
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,7 @@ class SpeakerModels:
         self.model_name = model_name
         self._lock = threading.Lock()
         self._loaded = None  # dict: embedder, file, memory_mb, measured, load_seconds, loaded_at, last_used, in_use
-        self._reaper = None
-        self._reaper_stop = threading.Event()
+        self._reaper = IdleReaper(self.unload_idle, "speaker-model-idle-reaper")
 
     @contextlib.contextmanager
     def acquire(self):
@@ -134,21 +134,8 @@ class SpeakerModels:
         return [loaded["file"].name]
 
     def start_idle_reaper(self, interval_seconds=60):
-        with self._lock:
-            if self._reaper is not None:
-                return
-            self._reaper_stop.clear()
-            self._reaper = threading.Thread(target=self._reap, args=(interval_seconds,),
-                                            name="speaker-model-idle-reaper", daemon=True)
-            self._reaper.start()
-
-    def _reap(self, interval_seconds):
-        while not self._reaper_stop.wait(interval_seconds):
-            self.unload_idle()
+        self._reaper.start(interval_seconds)
 
     def close(self):
-        self._reaper_stop.set()
-        if self._reaper is not None:
-            self._reaper.join()
-            self._reaper = None
+        self._reaper.stop()
         self.unload()

@@ -5,7 +5,7 @@ ends a region, because two people taking turns often leave less than half a seco
 """
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-from .features import SAMPLE_RATE
+from appliance.engine.speakers.features import SAMPLE_RATE
 
 VAD_OPTIONS = VadOptions(threshold=0.5, min_speech_duration_ms=200, min_silence_duration_ms=150, speech_pad_ms=30)
 

@@ -1,7 +1,7 @@
 """CAM++ speaker embeddings through ONNX Runtime: one 192-number voice print per window."""
 import numpy as np
 
-from .features import FRAME_SHIFT, SAMPLE_RATE, fbank, frame_count
+from appliance.engine.speakers.features import FRAME_SHIFT, SAMPLE_RATE, fbank, frame_count
 
 # Windows run through the model together; same-length windows need no padding.
 BATCH_SIZE = 32
