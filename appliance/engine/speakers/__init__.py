@@ -11,33 +11,16 @@ speakers. numpy and onnxruntime only: no torch, no token, no download. Imports n
         diarization = diarize(samples, embedder, DiarizationOptions(max_speakers=4))
     label_transcript(result, diarization.turns)     # segments and words get "SPEAKER_1"...
 """
-import importlib
+# Only numpy is imported here: faster-whisper (VAD) and onnxruntime load when first used, so
+# the web process can check options and read results without them.
+from appliance.engine.speakers.assignment import label_transcript
+from appliance.engine.speakers.beside_transcription import diarize_beside
+from appliance.engine.speakers.diarization import Diarization, SpeakerTurn, diarize, speaker_id
+from appliance.engine.speakers.model_files import SPEAKER_MODEL_NAME, resolve_speaker_model
+from appliance.engine.speakers.options import DiarizationOptions
+from appliance.engine.speakers.speaker_models import LoadedSpeakerModelInfo, SpeakerModels
 
-_LAZY = {
-    "DiarizationOptions": "options",
-    "Diarization": "diarization",
-    "SpeakerTurn": "diarization",
-    "diarize": "diarization",
-    "speaker_id": "diarization",
-    "label_transcript": "assignment",
-    "SpeakerModels": "speaker_models",
-    "LoadedSpeakerModelInfo": "speaker_models",
-    "SPEAKER_MODEL_NAME": "model_files",
-    "resolve_speaker_model": "model_files",
-    "diarize_beside": "beside_transcription",
-}
-
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name):
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module_name}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return __all__
+__all__ = [
+    "SPEAKER_MODEL_NAME", "Diarization", "DiarizationOptions", "LoadedSpeakerModelInfo", "SpeakerModels",
+    "SpeakerTurn", "diarize", "diarize_beside", "label_transcript", "resolve_speaker_model", "speaker_id",
+]
