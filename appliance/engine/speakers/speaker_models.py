@@ -22,9 +22,9 @@ logger = logging.getLogger(__name__)
 # ONNX Runtime holds the float32 weights (twice the float16 file) plus its arena.
 MEMORY_PER_FILE_BYTE = 2.5
 MEMORY_OVERHEAD_MB = 40
-# One intra-op thread: diarization runs beside transcription, which keeps the other cores busy
-# (two threads were slower than one on a shared 2-core machine, docs/benchmarks.md).
-EMBEDDING_THREADS = 1
+# Two intra-op threads (not spinning): beside transcription a single thread got a third of the
+# CPU and finished long after the transcript (docs/benchmarks.md, "Speaker diarization").
+EMBEDDING_THREADS = 2
 
 
 @dataclass(frozen=True)

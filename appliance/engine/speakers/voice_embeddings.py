@@ -17,6 +17,9 @@ class VoiceEmbedder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = max(1, int(threads))
         options.inter_op_num_threads = 1
+        # Beside transcription the cores are busy: threads that spin while waiting for work
+        # would take CPU time from CTranslate2 for nothing.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.input_name = self.session.get_inputs()[0].name
 
