@@ -97,3 +97,18 @@ def test_bad_speaker_options_are_refused_before_queueing(options, message, speec
     assert response.status_code == 400
     assert message in response.json()["error"]
     assert not Transcription.objects.exists()
+
+
+def test_a_finished_job_runs_again_with_speaker_detection(two_voice_mp3, upload, wait_for, celery_worker,
+                                                          staff_client):
+    # Saved live sessions are ordinary finished jobs: this is how they get speakers.
+    path, _ = two_voice_mp3
+    job = _finished_job(upload, wait_for, path)
+    assert "diarization" not in job.result and "speaker" not in job.segments[0]
+
+    response = staff_client.post(f"/api/jobs/{job.public_id}/rerun/", {"diarize": "true"})
+
+    assert response.status_code == 202, response.content
+    wait_for(job, timeout_seconds=300)
+    assert job.status == "done" and job.diarize
+    assert {segment["speaker"] for segment in job.segments} == {"SPEAKER_1", "SPEAKER_2"}
