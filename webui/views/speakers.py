@@ -4,7 +4,7 @@ from appliance.jobs.speaker_names import job_speaker_labels
 
 def speaker_context(job):
     names = job.speaker_names or {}
-    diarization = (job.result or {}).get("diarization") or {}
+    diarization = (job.transcript or {}).get("diarization") or {}
     return {
         "speaker_fields": [(label, names.get(label, "")) for label in job_speaker_labels(job)],
         "speaker_names": names,
