@@ -69,13 +69,15 @@ def espeak_available():
     return shutil.which("espeak-ng") is not None
 
 
-def synthesize(text, path, voice="en-us", words_per_minute=None):
-    """Speak `text` into a 22.05 kHz mono WAV file at `path`; return the path."""
+def synthesize(text, path, voice="en-us", words_per_minute=None, pitch=None):
+    """Speak `text` into a 22.05 kHz mono WAV file at `path`; return the path (pitch: 0-99)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     command = ["espeak-ng", "-v", voice, "-w", str(path)]
     if words_per_minute:
         command += ["-s", str(words_per_minute)]
+    if pitch is not None:
+        command += ["-p", str(pitch)]
     subprocess.run(command + [text], check=True, capture_output=True, timeout=600)
     return path
 

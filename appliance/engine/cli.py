@@ -115,7 +115,10 @@ def _transcribe(arguments, config, stdout, stderr):
     if arguments.progress:
         print(file=stderr)
     text = export_result(result, arguments.format)
-    if arguments.output:
+    if isinstance(text, bytes):  # docx
+        with open(arguments.output, "wb") if arguments.output else _binary(stdout) as handle:
+            handle.write(text)
+    elif arguments.output:
         with open(arguments.output, "w", encoding="utf-8") as handle:
             handle.write(text)
     else:
@@ -124,6 +127,19 @@ def _transcribe(arguments, config, stdout, stderr):
         print(json.dumps({"language": result.language, "duration": result.duration,
                           **result.timings.to_dict(result.duration)}), file=stderr)
     return 0
+
+
+class _binary:
+    """stdout's byte stream, left open after the write."""
+
+    def __init__(self, stdout):
+        self.stream = getattr(stdout, "buffer", stdout)
+
+    def __enter__(self):
+        return self.stream
+
+    def __exit__(self, *exc_info):
+        self.stream.flush()
 
 
 def _models(arguments, config, stdout):

@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appliance.accounts.permissions import visible_jobs
-from appliance.jobs import services
+from appliance.jobs import services, speaker_names
 from appliance.jobs.audio_response import ranged_file_response
 from appliance.jobs.models import Status, Transcription
 from appliance.jobs.request_options import InvalidJobOptions, options_of, parse_job_options
@@ -148,10 +148,21 @@ def job_download(request, public_id, fmt):
         return error(f"Unknown format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}.", status=404)
     if not job.transcript:
         return error("The transcript is not ready: the job has not finished successfully.", status=409)
-    text = export_result(TranscriptionResult.from_dict(job.transcript), fmt)
+    text = export_result(TranscriptionResult.from_dict(job.transcript), fmt, speaker_names=job.speaker_names)
     response = HttpResponse(text, content_type=CONTENT_TYPES.get(fmt, "text/plain; charset=utf-8"))
     response["Content-Disposition"] = content_disposition_header(True, job.download_name(fmt))
     return response
+
+
+@require_POST
+def job_speaker_names(request, public_id):
+    """Rename speakers: a JSON object {"SPEAKER_1": "Dr. Weber", ...} (an empty name drops it)."""
+    job = visible_job(request, public_id)
+    try:
+        names = speaker_names.rename(job, speaker_names.names_from_request(request))
+    except speaker_names.InvalidSpeakerNames as problem:
+        return error(str(problem))
+    return JsonResponse({"speaker_names": names})
 
 
 @require_GET

@@ -18,10 +18,14 @@ FINISHED_STATUSES = (Status.DONE, Status.FAILED, Status.CANCELLED)
 
 # What a finished run consists of: its options and its outcome. A rerun keeps these of the run
 # before in previous_run until the new run is done, and puts them back if it ends otherwise.
-OPTION_FIELDS = ("model_name", "language", "task", "batch_size", "vad", "word_timestamps", "initial_prompt")
+OPTION_FIELDS = (
+    "model_name", "language", "task", "batch_size", "vad", "word_timestamps", "initial_prompt",
+    "diarize", "speakers", "min_speakers", "max_speakers",
+)  # fmt: skip
 OUTCOME_FIELDS = (
     "result", "detected_language", "processing_seconds", "duration_seconds", "real_time_factor",
     "model_used", "device_used", "compute_type_used", "progress", "started_at", "finished_at",
+    "speaker_names",  # names belong to the labels of one run's result
 )  # fmt: skip
 RUN_FIELDS = OPTION_FIELDS + OUTCOME_FIELDS
 _MOMENT_FIELDS = ("started_at", "finished_at")
@@ -52,6 +56,14 @@ class Transcription(models.Model):
     vad = models.BooleanField(default=True)
     word_timestamps = models.BooleanField(default=False)
     initial_prompt = models.TextField(blank=True, default="")
+    # Speaker diarization: off, or on with an exact count, a range, or neither (found).
+    diarize = models.BooleanField(default=False)
+    speakers = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_speakers = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_speakers = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The names people gave the speakers on the job page ({"SPEAKER_1": "Dr. Weber"}); every
+    # export reads them, the result keeps the neutral labels.
+    speaker_names = models.JSONField(default=dict, blank=True)
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     progress = models.FloatField(default=0.0)

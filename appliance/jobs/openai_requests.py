@@ -12,7 +12,8 @@ from appliance.jobs.request_options import InvalidJobOptions, default_model_name
 from appliance.plumbing.env import FORM_TRUE_WORDS
 
 OPENAI_DEFAULT_MODEL = "whisper-1"
-RESPONSE_FORMATS = ("json", "text", "srt", "vtt", "verbose_json")
+RESPONSE_FORMATS = ("json", "text", "srt", "vtt", "verbose_json", "diarized_json")
+SPEAKER_FIELDS = ("speakers", "min_speakers", "max_speakers")
 GRANULARITIES = ("segment", "word")
 # Listing the models reads every model's tokenizer from disk (~0.1 s); the list changes only
 # when an admin installs or deletes a model, so a few seconds of staleness are harmless.
@@ -115,6 +116,13 @@ def _granularities(data, response_format):
     return sorted(set(values), key=GRANULARITIES.index)
 
 
+def _culprit(message, task):
+    for name in (*SPEAKER_FIELDS, "diarize"):
+        if message.startswith(name):
+            return name
+    return "model" if task == "translate" else "language"
+
+
 def parse_openai_request(data, task):
     """data: request.POST. Returns an OpenAIRequest or raises OpenAIRequestError."""
     if str(data.get("stream", "")).strip().lower() in FORM_TRUE_WORDS:
@@ -136,12 +144,17 @@ def parse_openai_request(data, task):
         "task": task,
         "word_timestamps": "true" if "word" in granularities else "false",
         "initial_prompt": data.get("prompt") or "",
+        # OpenAI's diarizing model answers diarized_json; here any model can, and verbose_json
+        # carries speaker fields when the form says diarize=true.
+        "diarize": "true" if response_format == "diarized_json" else (data.get("diarize") or "false"),
+        **{name: data.get(name) for name in SPEAKER_FIELDS if data.get(name) not in (None, "")},
     }
     try:
         options = parse_job_options(form)
     except InvalidJobOptions as problem:
         # By now model and language are known to exist, so what is left is their combination
-        # (an English-only model asked to translate) or the prompt.
-        param = "prompt" if problem.field == "initial_prompt" else "model" if task == "translate" else "language"
+        # (an English-only model asked to translate or to hear another language), the prompt or the
+        # speaker options.
+        param = "prompt" if problem.field == "initial_prompt" else _culprit(str(problem), task)
         raise OpenAIRequestError(str(problem), param=param) from None
     return OpenAIRequest(response_format, options)

@@ -27,6 +27,10 @@ class JobOptions:
     vad: bool
     word_timestamps: bool
     initial_prompt: str
+    diarize: bool = False
+    speakers: int = None
+    min_speakers: int = None
+    max_speakers: int = None
 
     def as_fields(self):
         return dict(self.__dict__)
@@ -39,10 +43,16 @@ class JobOptions:
             batched=True,
             batch_size=self.batch_size,
             vad=self.vad,
-            word_timestamps=self.word_timestamps,
+            # Speakers are given word by word (a segment is split where the speaker changes).
+            word_timestamps=self.word_timestamps or self.diarize,
             initial_prompt=self.initial_prompt or None,
             pipeline=settings.ENGINE_PIPELINE,
         )
+
+    def diarization_options(self):
+        from appliance.engine.speakers import DiarizationOptions
+
+        return DiarizationOptions(self.speakers, self.min_speakers, self.max_speakers)
 
 
 def _bool(data, name, default):
@@ -116,8 +126,10 @@ def parse_job_options(data, defaults=None):
         initial_prompt=(data.get("initial_prompt") if data.get("initial_prompt") is not None else base.initial_prompt)
         .strip(),
     )
+    _speaker_options(options, data, base)
     try:
         options.engine_options().validate()
+        options.diarization_options().validate()
     except EngineError as error:
         raise InvalidJobOptions(str(error)) from None
     if options.model_name not in available_model_names():
@@ -146,7 +158,21 @@ def _model_directory(name):
     return next((status.path for status in available_models() if status.name == name and status.path), None)
 
 
+SPEAKER_COUNT_FIELDS = ("speakers", "min_speakers", "max_speakers")
+
+
+def _speaker_options(options, data, base):
+    """diarize plus the counts; a count alone asks for diarization, diarize=false drops the counts."""
+    counts = {name: _int(data, name, None) for name in SPEAKER_COUNT_FIELDS}
+    asked = data.get("diarize")
+    options.diarize = _bool(data, "diarize", base.diarize) or (asked is None and any(v is not None for v in counts.values()))
+    for name in SPEAKER_COUNT_FIELDS:
+        value = counts[name] if any(v is not None for v in counts.values()) else getattr(base, name)
+        setattr(options, name, value if options.diarize else None)
+
+
 def options_of(job):
     return JobOptions(
-        job.model_name, job.language, job.task, job.batch_size, job.vad, job.word_timestamps, job.initial_prompt
+        job.model_name, job.language, job.task, job.batch_size, job.vad, job.word_timestamps, job.initial_prompt,
+        job.diarize, job.speakers, job.min_speakers, job.max_speakers,
     )

@@ -16,10 +16,9 @@ from django.utils import timezone
 
 from appliance.engine import EngineError, TranscriptionCancelled
 from appliance.jobs.dead_workers import live_worker_identities
-from appliance.runtime.manager import get_model_manager
+from appliance.jobs.job_transcription import transcribe_job
 from appliance.jobs.models import Status, Transcription
 from appliance.jobs.monitor import HEARTBEAT_SECONDS, JobMonitor
-from appliance.jobs.request_options import options_of
 from appliance.jobs.progress import publish_job
 from appliance.runtime.presence import process_identity
 
@@ -114,19 +113,11 @@ def run(job):
 
 
 def _run(job):
-    from appliance.engine import transcribe_pooled
-
     started = time.perf_counter()
     try:
         with JobMonitor(job) as monitor:
             # Pooled with the other jobs this worker runs (threads pool), or alone (prefork).
-            result = transcribe_pooled(
-                get_model_manager(),
-                job.audio.path,
-                options_of(job).engine_options(),
-                progress=monitor.progress,
-                cancel=monitor.cancel,
-            )
+            result = transcribe_job(job, progress=monitor.progress, cancel=monitor.cancel)
     except TranscriptionCancelled:
         _finish_if_present(job, Status.CANCELLED)
         return

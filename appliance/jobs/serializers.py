@@ -15,6 +15,10 @@ def job_options(job):
         "vad": job.vad,
         "word_timestamps": job.word_timestamps,
         "initial_prompt": job.initial_prompt or None,
+        "diarize": job.diarize,
+        "speakers": job.speakers,
+        "min_speakers": job.min_speakers,
+        "max_speakers": job.max_speakers,
     }
 
 
@@ -61,6 +65,9 @@ def job_detail(job):
         from appliance.jobs.revisions import full_text
 
         data["result"] = {**job.result, "text": full_text(job.result)}
+    data["speaker_names"] = job.speaker_names or {}
+    # Speaker detection that failed leaves the transcript and says why here.
+    data["warning"] = ((job.transcript or {}).get("diarization") or {}).get("warning")
     return data
 
 

@@ -184,6 +184,7 @@ def rerun(job, options):
     job.error_message = ""
     job.cancel_requested = False
     job.result = None
+    job.speaker_names = {}  # a new run numbers its speakers anew
     job.detected_language = ""
     job.started_at = job.finished_at = job.heartbeat_at = None
     job.processing_seconds = job.real_time_factor = None

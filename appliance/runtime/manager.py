@@ -45,3 +45,18 @@ def get_model_manager(**config_changes):
 def current_model_manager():
     """The manager this process already has, or None (never creates one)."""
     return _state["manager"] if _state["pid"] == os.getpid() else None
+
+
+def get_speaker_models():
+    """This process's speaker-model holder (beside its ModelManager, same budget and idle time);
+    its idle reaper starts with it."""
+    manager = get_model_manager()
+    with _lock:
+        holder = _state.get("speaker_models")
+        if holder is None or _state.get("speaker_models_pid") != os.getpid():
+            from appliance.engine.speakers import SpeakerModels
+
+            holder = SpeakerModels(manager)
+            holder.start_idle_reaper()
+            _state.update(speaker_models=holder, speaker_models_pid=os.getpid())
+        return holder

@@ -88,6 +88,9 @@ TARGETS = (
            # "0 s": a timer never reads exactly zero, so the model load inside that request is what counts.
            lambda r: _summary(r, "preload", "preloaded_model_load_in_first_request_seconds"), ("<=", 0.01), None, "s",
            lambda value: f"{value:.3f} s model load in the first request"),
+    Target("Speaker diarization", "speakers", "added wall time beside transcription (5 min)",
+           lambda r: _summary(r, "speakers", "added_wall_percent"), ("<=", 25.0), None, "%",
+           lambda value: f"{value:+.1f} % wall time"),
     Target("Concurrent users", "api", "API clients served at once within the latency target",
            _concurrent_users, (">=", 10), None, "users", None),
 )
@@ -126,7 +129,8 @@ def baseline_costs(results):
     rows = []
     for suite, key, label in (("engine", "engine_throughput_x_realtime", "Engine transcribe()"),
                               ("jobs", "job_throughput_x_realtime", "Job path"),
-                              ("updater", "throughput_while_updating_x_realtime", "Transcription while updating")):
+                              ("updater", "throughput_while_updating_x_realtime", "Transcription while updating"),
+                              ("speakers", "throughput_with_speakers_x_realtime", "Transcription with speakers")):
         value = _summary(results, suite, key)
         if baseline and value is not None:
             rows.append({"feature": label, "throughput": value, "baseline": baseline,

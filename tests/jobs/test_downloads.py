@@ -48,7 +48,7 @@ def test_the_transcript_downloads_in_every_export_format(done_job, staff_client)
 
 
 def test_an_unknown_format_or_an_unfinished_job_gets_a_clear_answer(done_job, staff_client, upload, speech_wav):
-    assert "Unknown format" in staff_client.get(f"/api/jobs/{done_job.public_id}/download/docx").json()["error"]
+    assert "Unknown format" in staff_client.get(f"/api/jobs/{done_job.public_id}/download/pdf").json()["error"]
     celery_free = Transcription.objects.create(owner=done_job.owner, original_name="x.wav", model_name="tiny.en")
     response = staff_client.get(f"/api/jobs/{celery_free.public_id}/download/txt")
     assert response.status_code == 409 and "not ready" in response.json()["error"]

@@ -10,6 +10,7 @@ from appliance.jobs.api import filtered_jobs, visible_job
 from appliance.jobs.available_models import available_models
 from appliance.jobs.models import Status
 from appliance.jobs.request_options import InvalidJobOptions, default_options, options_of, parse_job_options
+from webui.views.speakers import speaker_context
 
 JOBS_PER_PAGE = 50
 
@@ -56,6 +57,7 @@ def job_detail(request, public_id):
         "export_formats": EXPORT_FORMATS,
         "current": options_of(job),
         **option_choices(),
+        **speaker_context(job),
     }
     return render(request, "webui/job_detail.html", context)
 

@@ -8,6 +8,7 @@ class Word:
     end: float
     word: str
     probability: float
+    speaker: str = None  # "SPEAKER_1"... when the job asked for speakers
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Segment:
     tokens: list = field(default_factory=list)
     temperature: float = 0.0
     seek: int = 0
+    speaker: str = None
 
     @classmethod
     def from_dict(cls, data):
@@ -57,6 +59,16 @@ def real_time_factor(seconds, duration):
     return round(seconds / duration, 4) if duration else 0.0
 
 
+def _without_empty_speakers(segment):
+    # A transcript without diarization keeps the shape it always had.
+    if segment.get("speaker") is None:
+        segment.pop("speaker", None)
+    for word in segment.get("words") or []:
+        if word.get("speaker") is None:
+            word.pop("speaker", None)
+    return segment
+
+
 @dataclass
 class TranscriptionResult:
     segments: list
@@ -68,6 +80,9 @@ class TranscriptionResult:
     device: str
     compute_type: str
     task: str = "transcribe"
+    # Speaker diarization, when asked for: {"speakers": [...], "turns": [...], "model", "seconds"}
+    # or {"warning": "..."} when it failed and the transcript came without speakers.
+    diarization: dict = None
 
     @property
     def text(self):
@@ -80,7 +95,7 @@ class TranscriptionResult:
     def to_dict(self):
         return {
             "text": self.text,
-            "segments": [asdict(segment) for segment in self.segments],
+            "segments": [_without_empty_speakers(asdict(segment)) for segment in self.segments],
             "language": self.language,
             "language_probability": self.language_probability,
             "duration": self.duration,
@@ -89,6 +104,7 @@ class TranscriptionResult:
             "device": self.device,
             "compute_type": self.compute_type,
             "task": self.task,
+            **({"diarization": self.diarization} if self.diarization is not None else {}),
         }
 
     @classmethod
@@ -108,4 +124,5 @@ class TranscriptionResult:
             device=data.get("device", ""),
             compute_type=data.get("compute_type", ""),
             task=data.get("task", "transcribe"),
+            diarization=data.get("diarization"),
         )

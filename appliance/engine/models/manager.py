@@ -15,6 +15,7 @@ from faster_whisper import WhisperModel
 from appliance.engine.models.catalog import check_model_name
 from appliance.engine.config import device_key, resolve_compute_type, resolve_device
 from appliance.engine.errors import EngineError, MemoryBudgetError
+from appliance.engine.models.idle_reaper import IdleReaper
 from appliance.engine.models.memory import MemoryProbe, default_budget_mb, estimate_model_mb, settle_memory_mb
 from appliance.engine.models.sources import resolve_model
 
@@ -98,8 +99,7 @@ class ModelManager:
         self._pending = {}
         self._reserved = {}  # name -> (device key, MB) while a load is under way
         self._statistics = {"loads": 0, "evictions": 0, "idle_unloads": 0, "refusals": 0}
-        self._reaper = None
-        self._reaper_stop = threading.Event()
+        self._reaper = IdleReaper(self.unload_idle, "model-idle-reaper")
 
     @property
     def config(self):
@@ -277,24 +277,10 @@ class ModelManager:
 
     def start_idle_reaper(self, interval_seconds=60):
         """Run unload_idle() in a daemon thread (processes without Celery beat: the live engine)."""
-        with self._lock:
-            if self._reaper is not None:
-                return
-            self._reaper_stop.clear()
-            self._reaper = threading.Thread(
-                target=self._reap, args=(interval_seconds,), name="model-idle-reaper", daemon=True
-            )
-            self._reaper.start()
-
-    def _reap(self, interval_seconds):
-        while not self._reaper_stop.wait(interval_seconds):
-            self.unload_idle()
+        self._reaper.start(interval_seconds)
 
     def close(self):
-        self._reaper_stop.set()
-        if self._reaper is not None:
-            self._reaper.join()
-            self._reaper = None
+        self._reaper.stop()
         with self._lock:
             self._models.clear()
 

@@ -102,8 +102,8 @@ def test_lines_are_balanced_within_the_limit():
 
 def test_an_unknown_format_is_refused(result):
     with pytest.raises(InvalidOptionsError, match="docx"):
-        export_result(result, "docx")
-    assert EXPORT_FORMATS == ("txt", "srt", "vtt", "tsv", "json")
+        export_result(result, "pdf")
+    assert EXPORT_FORMATS == ("txt", "srt", "vtt", "tsv", "json", "docx")
 
 
 def test_word_timestamps_decide_where_a_long_segment_is_cut(result):
