@@ -33,6 +33,7 @@ class FairChunkQueue:
         self._pace = pace
         self._entries = []
         self._sequence = itertools.count()
+        self._speech_queued = {}  # owner -> speech seconds of its chunks queued so far
         self._lock = threading.Lock()
 
     def __len__(self):
@@ -40,11 +41,12 @@ class FairChunkQueue:
             return len(self._entries)
 
     def add_job(self, works, ready_at, key_of):
-        """Queue one job's chunks (in audio order); key_of(chunk) groups chunks that may share a batch."""
-        speech_before_end = 0.0
+        """Queue a job's chunks (in audio order; a streamed job's in several calls, the later ones
+        after the earlier); key_of(chunk) groups chunks that may share a batch."""
         with self._lock:
             for work in works:
-                speech_before_end += work.duration
+                speech_before_end = self._speech_queued.get(work.owner, 0.0) + work.duration
+                self._speech_queued[work.owner] = speech_before_end
                 deadline = ready_at + speech_before_end * self._pace
                 self._entries.append(_Entry(deadline, next(self._sequence), work, key_of(work)))
 
@@ -54,6 +56,7 @@ class FairChunkQueue:
             kept = [entry for entry in self._entries if entry.work.owner is not owner]
             removed = len(self._entries) - len(kept)
             self._entries = kept
+            self._speech_queued.pop(owner, None)
         return removed
 
     def next_batch(self, batch_size_for, allow_partial=True):

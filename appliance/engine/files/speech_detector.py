@@ -15,7 +15,7 @@ has ended, the first moment its padding is final.
 import numpy as np
 from faster_whisper.vad import get_vad_model
 
-from .audio import SAMPLE_RATE
+from appliance.engine.files.audio import SAMPLE_RATE
 
 WINDOW_SAMPLES = 512
 CONTEXT_SAMPLES = 64

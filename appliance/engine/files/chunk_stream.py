@@ -11,10 +11,10 @@ import os
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, AudioStream, is_silent, prepare_samples
-from .chunking import CHUNK_SECONDS, ChunkPlan, ClipGrouper, vad_options
-from .errors import UnsupportedAudioError
-from .speech_detector import SpeechDetector
+from appliance.engine.files.audio import SAMPLE_RATE, AudioStream, is_silent, prepare_samples
+from appliance.engine.files.chunking import CHUNK_SECONDS, ChunkPlan, ClipGrouper, vad_options
+from appliance.engine.errors import UnsupportedAudioError
+from appliance.engine.files.speech_detector import SpeechDetector
 
 # Decoded audio taken per step: one model call of the speech detector.
 STEP_SAMPLES = 32 * SAMPLE_RATE
