@@ -100,10 +100,23 @@ def files_subject(subject, files, settings, data_dir, environment=None):
             "throughput": audio_seconds / figures["transcribe_seconds"],
             "cpu_seconds_per_audio_minute": 60 * figures["cpu_seconds"] / audio_seconds,
             "transcribe_seconds": figures["transcribe_seconds"],
+            "first_segment_seconds": figures["first_segment_seconds"],
             "peak_rss_mb": measured.peak_rss_mb,
             "wer": pooled_wer([text for _, text in files], figures["texts"]),
         }
     return run
+
+
+def worker_settings(options, settings):
+    """(settings, environment) of the fast side: as a jobs worker runs, the same cores split into
+    one-thread CTranslate2 workers (EngineConfig.thread_split), one malloc arena per core.
+    `--set fast_threads / fast_workers` try other splits."""
+    fast_threads, fast_workers = EngineConfig(
+        cpu_cores=settings["threads"] * settings["workers"], parallel_batches=True).thread_split(settings["device"])
+    fast_settings = {**settings, "threads": options.number("fast_threads", fast_threads),
+                     "workers": options.number("fast_workers", fast_workers),
+                     "concurrency": options.number("concurrency", DEFAULT_CONCURRENCY)}
+    return fast_settings, threaded_worker_environment(usable_cores())
 
 
 def _compare(label, runs, opponent):
@@ -161,15 +174,7 @@ def run(options):
         for scenario, files in scenarios.items():
             for opponent in peers:
                 label = f"{scenario} {model}" + ("" if opponent == "bare" else " vs WhisperS2T")
-                # The fast side runs as a jobs worker does: the same cores split into one-thread
-                # CTranslate2 workers (EngineConfig.thread_split), one malloc arena per core.
-                # fast_threads / fast_workers try other splits.
-                fast_threads, fast_workers = EngineConfig(
-                    cpu_cores=settings["threads"] * settings["workers"], parallel_batches=True).thread_split(device)
-                fast_settings = {**settings, "threads": options.number("fast_threads", fast_threads),
-                                 "workers": options.number("fast_workers", fast_workers),
-                                 "concurrency": options.number("concurrency", DEFAULT_CONCURRENCY)}
-                worker_environment = threaded_worker_environment(usable_cores())
+                fast_settings, worker_environment = worker_settings(options, settings)
                 subjects = {"fast": files_subject("fast", files, fast_settings, directory / "data", worker_environment),
                             opponent: files_subject(opponent, files, settings, directory / "data")}
                 runs = alternate(subjects, pairs, log=lambda message, label=label: options.log(f"{label}: {message}"),
