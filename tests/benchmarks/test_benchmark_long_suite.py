@@ -16,8 +16,8 @@ def test_the_long_suite_runs_in_quick_mode_and_reports_speed_memory_and_first_se
 
     json.dumps(result)
     names = [check["name"] for check in result["checks"]]
-    assert names == ["goal: 0.75 min: engine >= 2.0x bare", "0.75 min: engine peak RSS <= bare",
-                     "0.75 min: WER within 0.5 points of bare"]
+    assert names == ["goal: 0.75 min: engine >= 2.0x bare", "0.75 min: engine: peak RSS <= bare",
+                     "0.75 min: engine: WER within 0.5 points of bare"]
     rows = result["tables"][0]["rows"]
     assert {row[2] for row in rows} == {"fast", "bare"}
     assert all(row[6] > 100 for row in rows)  # whole processes with a model in them
