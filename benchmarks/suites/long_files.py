@@ -101,6 +101,20 @@ def _comparison(minutes, audio_seconds, runs):
     }
 
 
+def _numbers(comparisons):
+    """The figures the benchmark page reads: the weakest ratio (from 30 min on: the issue's bar) and
+    the longest recording's memory against bare's."""
+    long_ones = [c["ratio"] for c in comparisons if c["minutes"] >= BAR_FROM_MINUTES]
+    longest = max(comparisons, key=lambda c: c["minutes"])
+    return {
+        "lowest_throughput_ratio": round(min(c["ratio"] for c in comparisons), 4),
+        "lowest_throughput_ratio_from_30_min": round(min(long_ones), 4) if long_ones else None,
+        "longest_minutes": longest["minutes"],
+        "longest_peak_rss_ratio": round(longest["rss_fast"] / longest["rss_bare"], 4),
+        "longest_first_segment_seconds": round(longest["first_fast"], 2),
+    }
+
+
 def _checks(comparison, side):
     minutes, ratio = comparison["minutes"], comparison["ratio"]
     checks = []
@@ -130,6 +144,7 @@ def run(options):
     side = "job path" if path_kind == "job" else "engine"
     return {
         "summary": {
+            **_numbers(comparisons),
             f"{c['minutes']:g} min: throughput x real time {side} / bare":
                 f"{c['throughput_fast']:.1f} / {c['throughput_bare']:.1f} (ratio {c['ratio']:.2f}, RSS "
                 f"{c['rss_fast']:.0f}/{c['rss_bare']:.0f} MB, first segment {c['first_fast']:.1f}/{c['first_bare']:.1f} s, "
