@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 # Close to this machine's CPU speed with tiny.en: a job that is served at least this fast is
 # not being starved; the exact value only weighs arrival order against progress made.
 PACE_SECONDS_PER_SPEECH_SECOND = 0.05
+# Full batches of other keys that may go before the earliest chunk while more chunks are coming.
+# A streamed file's chunk of a rare padding bucket would otherwise wait for three companions,
+# perhaps until the file's end, and every segment after it with it (they are released in order).
+MAX_PASSED_OVER = 4
 
 
 @dataclass(order=True)
@@ -24,6 +28,7 @@ class _Entry:
     sequence: int
     work: object = field(compare=False)
     key: object = field(compare=False)
+    passed_over: int = field(default=0, compare=False)
 
 
 class FairChunkQueue:
@@ -63,20 +68,27 @@ class FairChunkQueue:
         """Take the earliest deadline and the next ones of its key, batch_size_for(first chunk) in all.
 
         With allow_partial=False (more chunks are on their way) only a full batch is taken: the
-        earliest-deadline key that has enough chunks waiting, or nothing.
+        earliest-deadline key that has enough chunks waiting, or nothing; but once the earliest
+        chunk has been passed over MAX_PASSED_OVER times, its key goes, full or not.
         """
         with self._lock:
             self._entries.sort()
+            if not self._entries:
+                return []
+            earliest = self._entries[0]
             by_key = {}
             for entry in self._entries:
                 by_key.setdefault(entry.key, []).append(entry)
             for key, entries in by_key.items():  # keys in the order of their earliest deadline
                 batch_size = batch_size_for(entries[0].work)
-                if allow_partial or len(entries) >= batch_size:
+                overdue = entries[0] is earliest and earliest.passed_over >= MAX_PASSED_OVER
+                if allow_partial or overdue or len(entries) >= batch_size:
                     chosen = entries[:batch_size]
                     break
             else:
                 return []
+            if chosen[0] is not earliest:
+                earliest.passed_over += 1
             chosen_ids = {id(entry) for entry in chosen}
             self._entries = [entry for entry in self._entries if id(entry) not in chosen_ids]
         return [entry.work for entry in chosen]

@@ -1,7 +1,7 @@
 """A streamed job hands its chunks to the fair queue in several steps: they get the deadlines
 they would have had all at once, so a long file read bit by bit is not served as if it were
 many short files (nor pushed behind them)."""
-from appliance.engine.files.fair_queue import FairChunkQueue
+from appliance.engine.files.fair_queue import MAX_PASSED_OVER, FairChunkQueue
 
 from .test_pooled_fair_ordering import KEY, _owners, _works
 
@@ -33,3 +33,16 @@ def test_a_job_queued_again_after_removal_starts_from_its_first_deadline():
     queue.add_job(_works("job", [20.0]), ready_at=0.0, key_of=lambda work: KEY)
 
     assert _owners(queue.next_batch(lambda work: 1)) == ["job"]
+
+
+def test_a_lone_chunk_of_a_rare_bucket_goes_after_a_few_full_batches_while_more_are_coming():
+    queue = FairChunkQueue(pace=0.05)
+    queue.add_job(_works("job", [8.0]), ready_at=0.0, key_of=lambda work: "bucket 10")
+    queue.add_job(_works("job", [18.0] * 40)[1:], ready_at=0.0, key_of=lambda work: "bucket 20")
+
+    batches = []
+    while not any(work.index == 0 for batch in batches for work in batch):
+        batches.append(queue.next_batch(lambda work: 4, allow_partial=False))
+
+    assert len(batches) == MAX_PASSED_OVER + 1
+    assert [work.index for work in batches[-1]] == [0]
