@@ -142,15 +142,14 @@ def run(options):
             comparisons.append(_comparison(minutes, audio_seconds, length_runs))
             runs += length_runs
     side = "job path" if path_kind == "job" else "engine"
+    summary = _numbers(comparisons)
+    for c in comparisons:
+        summary[f"{c['minutes']:g} min: throughput x real time {side} / bare"] = (
+            f"{c['throughput_fast']:.1f} / {c['throughput_bare']:.1f} (ratio {c['ratio']:.2f}, RSS "
+            f"{c['rss_fast']:.0f}/{c['rss_bare']:.0f} MB, first segment {c['first_fast']:.1f}/{c['first_bare']:.1f} s, "
+            f"WER {c['wer_fast']:.3f}/{c['wer_bare']:.3f}, load {c['load_average']})")
     return {
-        "summary": {
-            **_numbers(comparisons),
-            f"{c['minutes']:g} min: throughput x real time {side} / bare":
-                f"{c['throughput_fast']:.1f} / {c['throughput_bare']:.1f} (ratio {c['ratio']:.2f}, RSS "
-                f"{c['rss_fast']:.0f}/{c['rss_bare']:.0f} MB, first segment {c['first_fast']:.1f}/{c['first_bare']:.1f} s, "
-                f"WER {c['wer_fast']:.3f}/{c['wer_bare']:.3f}, load {c['load_average']})"
-            for c in comparisons
-        },
+        "summary": summary,
         "checks": [check for comparison in comparisons for check in _checks(comparison, side)],
         "tables": [{
             "title": "Runs (alternated A/B, one fresh process each; load = 1-minute load average after the run)",
