@@ -235,7 +235,8 @@ class PooledScheduler:
             with self._condition:
                 more_coming = self._feeding > 0
                 waited_enough = waiting_since is not None and time.monotonic() - waiting_since >= PARTIAL_BATCH_WAIT_SECONDS
-                works = self._queue.next_batch(self._batch_size_for, allow_partial=not more_coming or waited_enough)
+                works = self._queue.next_batch(self._batch_size_for, allow_partial=not more_coming or waited_enough,
+                                               partial_after=PARTIAL_BATCH_WAIT_SECONDS)
                 if not works:
                     if len(self._queue) and waiting_since is None:
                         waiting_since = time.monotonic()

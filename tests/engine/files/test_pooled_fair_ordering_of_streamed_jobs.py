@@ -46,3 +46,15 @@ def test_a_lone_chunk_of_a_rare_bucket_goes_after_a_few_full_batches_while_more_
 
     assert len(batches) == MAX_PASSED_OVER + 1
     assert [work.index for work in batches[-1]] == [0]
+
+
+def test_the_earliest_chunk_waits_for_companions_only_so_long_while_more_are_coming():
+    queue = FairChunkQueue(pace=0.05)
+    queue.add_job(_works("short", [6.0]), ready_at=0.0, key_of=lambda work: "bucket 7.5", now=100.0)
+    queue.add_job(_works("long", [18.0] * 8), ready_at=0.5, key_of=lambda work: "bucket 20", now=100.0)
+
+    first = queue.next_batch(lambda work: 4, allow_partial=False, partial_after=1.0, now=100.5)
+    later = queue.next_batch(lambda work: 4, allow_partial=False, partial_after=1.0, now=101.0)
+
+    assert _owners(first) == ["long"] * 4
+    assert _owners(later) == ["short"]
