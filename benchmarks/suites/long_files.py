@@ -72,16 +72,17 @@ def _length_runs(options, settings, minutes, reference, appliance):
         from benchmarks.suites._long_job_subject import job_subject
 
         sides["fast"] = job_subject(appliance, path, text, settings)
+    sides = {label: _with_load_average(side) for label, side in sides.items()}
     runs = alternate(sides, options.number("pairs", (QUICK if options.quick else FULL)["pairs"]),
                      log=lambda message: options.log(f"{minutes:g} min: {message}"))
     for run in runs:
         run["minutes"] = minutes
-        run["load_average"] = round(_load_average(), 2)
     return wav_seconds(path), runs
 
 
-def _load_average():
-    return os.getloadavg()[0]
+def _with_load_average(side):
+    """The side's figures plus the 1-minute load average right after its run."""
+    return lambda: {**side(), "load_average": round(os.getloadavg()[0], 2)}
 
 
 def _comparison(minutes, audio_seconds, runs):
