@@ -74,7 +74,8 @@ def _length_runs(options, settings, minutes, reference, appliance):
         sides["fast"] = job_subject(appliance, path, text, settings)
     sides = {label: _with_load_average(side) for label, side in sides.items()}
     runs = alternate(sides, options.number("pairs", (QUICK if options.quick else FULL)["pairs"]),
-                     log=lambda message: options.log(f"{minutes:g} min: {message}"))
+                     log=lambda message: options.log(f"{minutes:g} min: {message}"),
+                     advance=lambda what: options.advance(f"{minutes:g} min: {what}"))
     for run in runs:
         run["minutes"] = minutes
     return wav_seconds(path), runs
@@ -134,7 +135,9 @@ def run(options):
     lengths = [float(value) for value in options.text("minutes", defaults["minutes"]).split(",") if value]
     path_kind = options.text("path", "engine")
     settings = engine_settings(options, beam_size=1, pipeline="dynamic")
+    options.plan(1 + len(lengths) * 2 * options.number("pairs", defaults["pairs"]))  # speech, then each run
     reference = cached_reference_speech(options, options.number("reference_seconds", defaults["reference_seconds"]))
+    options.advance("speech ready")
     started = time.perf_counter()
     comparisons, runs = [], []
     with _appliance(options, settings, path_kind) as appliance:
