@@ -75,7 +75,10 @@ class PooledScheduler:
         self._queue = fair_queue or FairChunkQueue()
         self._jobs = set()  # submitted and not settled
         self._active = set()  # opened jobs with chunks coming or still to decode
-        self._feeding = 0  # feeders that may hand out chunks soon (not waiting on their window)
+        # Jobs arriving: opened or being opened, none of their chunks queued yet. While there are
+        # some, batches that are not full wait a little for their chunks; a file already being
+        # streamed holds nothing back (its next chunks are minutes of audio ahead of the batches).
+        self._feeding = 0
         self._reading = threading.BoundedSemaphore(PREPARE_THREADS)
         self._condition = threading.Condition()
         self._closed = threading.Event()
@@ -152,6 +155,7 @@ class PooledScheduler:
 
     def _feed(self, job):
         """The job's thread: open it, then hand out its chunks as its file is read."""
+        arriving = True
         try:
             self._wait_for_room()
             with self._reading:
@@ -169,18 +173,25 @@ class PooledScheduler:
                     break
                 if works:
                     self._queue_works(job, works)
+                    if arriving:
+                        arriving = False
+                        self._arrived()
                 job.release_ready()
             release_free_memory()  # decoding and VAD leave freed blocks in this thread's arena
         except Exception as error:  # the job's error, not the scheduler's
             self._fail(job, error)
         finally:
-            with self._condition:
-                self._feeding -= 1
-                self._condition.notify_all()
+            if arriving:
+                self._arrived()
             with self._start_lock:
                 self._feeders.discard(threading.current_thread())
         if job.complete:  # its last chunks were decoded before its file was read to the end
             self._finish(job)
+
+    def _arrived(self):
+        with self._condition:
+            self._feeding -= 1
+            self._condition.notify_all()
 
     def _queue_works(self, job, works):
         with self._condition:
@@ -190,19 +201,11 @@ class PooledScheduler:
             self._condition.notify_all()
 
     def _wait_for_window(self, job):
-        """Hold back reading while the job has a window of speech queued; meanwhile its feeder
-        is not counted as feeding, so batches that are not full may go."""
+        """Hold back reading while the job has a window of speech queued."""
         with self._condition:
-            waiting = False
             while (job.queued_speech_seconds >= self._max_queued_speech_seconds
                    and not job.settled and not self._closed.is_set()):
-                if not waiting:
-                    waiting = True
-                    self._feeding -= 1
-                    self._condition.notify_all()
                 self._condition.wait(IDLE_POLL_SECONDS)
-            if waiting:
-                self._feeding += 1
 
     def _wait_for_room(self):
         """Hold back opening while the audio held is over budget (memory), unless idle."""
