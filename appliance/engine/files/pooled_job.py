@@ -35,6 +35,7 @@ class PooledJob:
         self.decoding = None  # dynamic_batching.Decoding, once speech was found
         self.ordered = None
         self.ready_at = None
+        self.arrived_at = None  # when its first chunks were queued: the fair queue's deadlines start there
         self.queued_samples = 0  # speech handed out and not decoded yet
         self._model = contextlib.ExitStack()
         self._settle_lock = threading.Lock()  # the inference loop and a cancel may race to end it

@@ -196,7 +196,9 @@ class PooledScheduler:
     def _queue_works(self, job, works):
         with self._condition:
             key = job.batch_key()
-            self._queue.add_job(works, job.ready_at,
+            if job.arrived_at is None:  # deadlines count from its first chunks, as they did from its plan
+                job.arrived_at = time.monotonic()
+            self._queue.add_job(works, job.arrived_at,
                                 lambda work: (key, padded_frames(work.duration, self._margin_seconds)))
             self._condition.notify_all()
 
