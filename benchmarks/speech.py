@@ -4,6 +4,7 @@ Used by benchmark suites and by tests: `synthesize()` speaks one text into a WAV
 `reference_speech()` builds a long English recording from the corpus below and returns the
 text that was spoken, so word error rates can be computed.
 """
+import math
 import shutil
 import subprocess
 import wave
@@ -176,3 +177,41 @@ def _trimmed_pcm16(path):
     samples = np.frombuffer(raw, dtype="<i2")
     loud = np.flatnonzero(np.abs(samples) > 64)
     return samples[loud[0] : loud[-1] + 1] if len(loud) else samples
+
+
+def repeat_recording(source, text, minimum_seconds, destination, pause_seconds=1.5):
+    """A WAV of `source` said again and again, `pause_seconds` of silence between, lasting at least
+    `minimum_seconds`, written frame by frame (a 2-hour file never sits in memory); returns
+    (path, the text spoken)."""
+    destination = Path(destination)
+    with wave.open(str(source), "rb") as recording:
+        parameters = recording.getparams()
+        frames = recording.readframes(parameters.nframes)
+    pause = b"\0" * int(pause_seconds * parameters.framerate) * parameters.sampwidth * parameters.nchannels
+    repeats = max(1, math.ceil(minimum_seconds / (parameters.nframes / parameters.framerate + pause_seconds)))
+    with wave.open(str(destination), "wb") as output:
+        output.setparams(parameters)
+        for _ in range(repeats):
+            output.writeframes(frames + pause)
+    return destination, " ".join([text] * repeats)
+
+
+def conversation(sentences, path, voices=("en-us", "en-gb"), pauses=(1.0, 2.0)):
+    """Sentences spoken in turn by `voices`, `pauses` seconds of silence between them in turn
+    (a meeting rather than one breathless reader); returns (path, the text spoken)."""
+    path = Path(path)
+    parts = []
+    for number, sentence in enumerate(sentences):
+        part = synthesize(sentence, path.with_name(f"{path.stem}-part{number}.wav"), voices[number % len(voices)])
+        parts.append(part)
+    with wave.open(str(parts[0]), "rb") as first:
+        parameters = first.getparams()
+    with wave.open(str(path), "wb") as output:
+        output.setparams(parameters)
+        for number, part in enumerate(parts):
+            with wave.open(str(part), "rb") as recording:
+                output.writeframes(recording.readframes(recording.getnframes()))
+            silence = int(pauses[number % len(pauses)] * parameters.framerate)
+            output.writeframes(b"\0" * silence * parameters.sampwidth)
+            part.unlink()
+    return path, " ".join(sentences)

@@ -59,19 +59,24 @@ class JobsClient:
             raise RuntimeError(f"the upload was refused: {answer}")
         return answer["jobs"][0]
 
-    def wait_until_finished(self, public_id, timeout_seconds=3600):
-        """Seconds on the perf_counter clock when the row shows a finished job, and the row."""
+    def row(self, public_id):
+        """The job's row as stored now (None if there is none)."""
         connection = sqlite3.connect(f"file:{self.database_path}?mode=ro", uri=True, timeout=30)
         connection.row_factory = sqlite3.Row
-        deadline = time.perf_counter() + timeout_seconds
         try:
-            while time.perf_counter() < deadline:
-                row = connection.execute(
-                    "SELECT * FROM jobs_transcription WHERE public_id = ?", (public_id.replace("-", ""),)
-                ).fetchone()
-                if row is not None and row["status"] in ("done", "failed", "cancelled"):
-                    return time.perf_counter(), dict(row)
-                time.sleep(RESULT_POLL_SECONDS)
+            row = connection.execute(
+                "SELECT * FROM jobs_transcription WHERE public_id = ?", (public_id.replace("-", ""),)
+            ).fetchone()
         finally:
             connection.close()
+        return None if row is None else dict(row)
+
+    def wait_until_finished(self, public_id, timeout_seconds=3600):
+        """Seconds on the perf_counter clock when the row shows a finished job, and the row."""
+        deadline = time.perf_counter() + timeout_seconds
+        while time.perf_counter() < deadline:
+            row = self.row(public_id)
+            if row is not None and row["status"] in ("done", "failed", "cancelled"):
+                return time.perf_counter(), row
+            time.sleep(RESULT_POLL_SECONDS)
         raise RuntimeError(f"job {public_id} did not finish within {timeout_seconds} s")

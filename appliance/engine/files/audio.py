@@ -108,32 +108,57 @@ def measure_seconds(path, limit_seconds=None):
 
 def load_audio(path, max_duration_seconds=None):
     """Decode the first audio track to 16 kHz mono float32 (values in [-1, 1])."""
-    path = Path(path)
-    info = probe_audio(path, max_duration_seconds)
-    _check_wav_complete(path)
-    max_samples = int(max_duration_seconds * SAMPLE_RATE) if max_duration_seconds else None
-    buffer = _SampleBuffer(int(info.duration_seconds * SAMPLE_RATE * 1.01) + SAMPLE_RATE)
-    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-    packets = damaged = 0
-    with open_media(path) as container:
-        stream = container.streams.audio[0]
-        try:
-            for packet in container.demux(stream):
-                packets += 1
-                try:
-                    frames = packet.decode()
-                except av.error.InvalidDataError:
-                    damaged += 1
-                    continue
-                for frame in frames:
-                    frame.pts = None  # broken timestamps must not stop the resampler
-                    buffer.extend(resampler.resample(frame), max_samples, max_duration_seconds)
-        except MEDIA_READ_ERRORS:
-            damaged += 1  # the demuxer gave up: judged below by how much audio came out
-        buffer.extend(resampler.resample(None), max_samples, max_duration_seconds)
-    samples = buffer.finish()
-    _check_complete(samples, info, packets, damaged)
-    return samples
+    stream = AudioStream(path, max_duration_seconds)
+    buffer = _SampleBuffer(int(stream.info.duration_seconds * SAMPLE_RATE * 1.01) + SAMPLE_RATE)
+    for piece in stream:
+        buffer.append(piece)
+    return buffer.finish()
+
+
+class AudioStream:
+    """The first audio track as 16 kHz mono float32 pieces, decoded while they are taken.
+
+    Probing and the WAV length check happen here, before any sample; a file that turns out cut
+    short or damaged raises its AudioError when the last piece has been read. A caller that
+    keeps only a window of the pieces holds a window of the file, whatever its length.
+    """
+
+    def __init__(self, path, max_duration_seconds=None):
+        self.path = Path(path)
+        self.max_duration_seconds = max_duration_seconds
+        self.info = probe_audio(self.path, max_duration_seconds)
+        _check_wav_complete(self.path)
+        self.samples_read = 0
+
+    def __iter__(self):
+        max_samples = int(self.max_duration_seconds * SAMPLE_RATE) if self.max_duration_seconds else None
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+        packets = damaged = 0
+        with open_media(self.path) as container:
+            stream = container.streams.audio[0]
+            try:
+                for packet in container.demux(stream):
+                    packets += 1
+                    try:
+                        frames = packet.decode()
+                    except av.error.InvalidDataError:
+                        damaged += 1
+                        continue
+                    for frame in frames:
+                        frame.pts = None  # broken timestamps must not stop the resampler
+                        yield from self._pieces(resampler.resample(frame), max_samples)
+            except MEDIA_READ_ERRORS:
+                damaged += 1  # the demuxer gave up: judged below by how much audio came out
+            yield from self._pieces(resampler.resample(None), max_samples)
+        _check_complete(self.samples_read, self.info, packets, damaged)
+
+    def _pieces(self, frames, max_samples):
+        for frame in frames:
+            piece = frame.to_ndarray().reshape(-1)
+            self.samples_read += piece.size
+            if max_samples is not None and self.samples_read > max_samples:
+                check_duration(self.samples_read / SAMPLE_RATE, self.max_duration_seconds)
+            yield piece
 
 
 def prepare_samples(samples, max_duration_seconds=None):
@@ -164,16 +189,12 @@ class _SampleBuffer:
         self.array = np.empty(max(capacity, SAMPLE_RATE), dtype=np.float32)
         self.size = 0
 
-    def extend(self, frames, max_samples, max_duration_seconds):
-        for frame in frames:
-            chunk = frame.to_ndarray().reshape(-1)
-            end = self.size + chunk.size
-            if max_samples is not None and end > max_samples:
-                check_duration(end / SAMPLE_RATE, max_duration_seconds)
-            if end > self.array.size:
-                self.array.resize(max(end, int(self.array.size * 1.5)), refcheck=False)
-            self.array[self.size:end] = chunk
-            self.size = end
+    def append(self, piece):
+        end = self.size + piece.size
+        if end > self.array.size:
+            self.array.resize(max(end, int(self.array.size * 1.5)), refcheck=False)
+        self.array[self.size:end] = piece
+        self.size = end
 
     def finish(self):
         self.array.resize(self.size, refcheck=False)
@@ -204,9 +225,9 @@ def _demuxed_seconds(container, stream):
     return end
 
 
-def _check_complete(samples, info, packets, damaged):
-    decoded_seconds = samples.size / SAMPLE_RATE
-    if samples.size == 0:
+def _check_complete(sample_count, info, packets, damaged):
+    decoded_seconds = sample_count / SAMPLE_RATE
+    if sample_count == 0:
         if packets == 0:
             raise EmptyAudioError("The file contains an audio track with no sound data in it.")
         raise CorruptAudioError("The audio track is damaged: nothing could be decoded from it.")

@@ -40,6 +40,9 @@ class ChunkPlan:
     clips: list  # every speech region, in order (maps speech-only time back to file time)
     chunks: list = field(default_factory=list)
     total_samples: int = 0
+    # False while a streamed file is still being read: more clips and chunks will follow.
+    complete: bool = True
+    expected_samples: int = 0  # a streamed file's declared length, for progress estimates
 
     @property
     def speech_seconds(self):
@@ -49,9 +52,7 @@ class ChunkPlan:
 def plan_chunks(samples, vad=True, vad_parameters=None):
     """Find speech (Silero VAD) or take fixed windows, then group it into ≤30 s chunks."""
     if vad:
-        parameters = {"min_silence_duration_ms": DEFAULT_MIN_SILENCE_MS, **(vad_parameters or {})}
-        parameters["max_speech_duration_s"] = CHUNK_SECONDS
-        clips = get_speech_timestamps(samples, VadOptions(**parameters))
+        clips = get_speech_timestamps(samples, vad_options(vad_parameters))
     else:
         window = CHUNK_SECONDS * SAMPLE_RATE
         clips = [
@@ -61,21 +62,48 @@ def plan_chunks(samples, vad=True, vad_parameters=None):
     return ChunkPlan(clips=clips, chunks=group_clips(clips), total_samples=samples.size)
 
 
+def vad_options(vad_parameters=None):
+    """Silero settings: faster-whisper's batched defaults, the caller's, regions of at most 30 s."""
+    parameters = {"min_silence_duration_ms": DEFAULT_MIN_SILENCE_MS, **(vad_parameters or {})}
+    parameters["max_speech_duration_s"] = CHUNK_SECONDS
+    return VadOptions(**parameters)
+
+
 def group_clips(clips, max_seconds=CHUNK_SECONDS):
     """Pack consecutive clips into chunks of at most max_seconds of speech."""
-    limit = max_seconds * SAMPLE_RATE
-    chunks, current, current_samples, before_samples = [], [], 0, 0
-    for clip in clips:
+    grouper = ClipGrouper(max_seconds)
+    chunks = [chunk for clip in clips for chunk in grouper.add(clip)]
+    return chunks + grouper.finish()
+
+
+class ClipGrouper:
+    """group_clips() for clips that arrive one by one: a chunk is handed out once the clip
+    after it no longer fits (or at finish())."""
+
+    def __init__(self, max_seconds=CHUNK_SECONDS):
+        self._limit = max_seconds * SAMPLE_RATE
+        self._current, self._current_samples, self._before_samples = [], 0, 0
+
+    def add(self, clip):
         length = clip["end"] - clip["start"]
-        if current and current_samples + length > limit:
-            chunks.append(Chunk(current, before_samples / SAMPLE_RATE, current_samples / SAMPLE_RATE))
-            before_samples += current_samples
-            current, current_samples = [], 0
-        current.append(clip)
-        current_samples += length
-    if current:
-        chunks.append(Chunk(current, before_samples / SAMPLE_RATE, current_samples / SAMPLE_RATE))
-    return chunks
+        finished = []
+        if self._current and self._current_samples + length > self._limit:
+            finished = self.finish()
+        self._current.append(clip)
+        self._current_samples += length
+        return finished
+
+    def first_pending_start(self):
+        """Where the clips of the chunk not yet handed out begin (None: there are none)."""
+        return self._current[0]["start"] if self._current else None
+
+    def finish(self):
+        if not self._current:
+            return []
+        chunk = Chunk(self._current, self._before_samples / SAMPLE_RATE, self._current_samples / SAMPLE_RATE)
+        self._before_samples += self._current_samples
+        self._current, self._current_samples = [], 0
+        return [chunk]
 
 
 def chunk_audio(samples, chunk):
@@ -87,7 +115,11 @@ def chunk_audio(samples, chunk):
 
 def chunk_features(feature_extractor, samples, chunk):
     """Log-Mel features of one chunk, without the trailing frame, as faster-whisper batches them."""
-    return feature_extractor(chunk_audio(samples, chunk))[..., :-1]
+    return audio_features(feature_extractor, chunk_audio(samples, chunk))
+
+
+def audio_features(feature_extractor, audio):
+    return feature_extractor(audio)[..., :-1]
 
 
 def batch_features(feature_extractor, samples, chunks):

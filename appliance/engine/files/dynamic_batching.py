@@ -25,7 +25,14 @@ from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import BatchedInferencePipeline
 
 from appliance.engine.files.batched import faster_whisper_options, faster_whisper_segments
-from appliance.engine.files.chunking import CHUNK_SECONDS, ChunkPlan, chunk_features, group_clips, plan_chunks
+from appliance.engine.files.chunking import (
+    CHUNK_SECONDS,
+    ChunkPlan,
+    audio_features,
+    chunk_audio,
+    group_clips,
+    plan_chunks,
+)
 
 # Shorter chunks encode faster per second of speech (self-attention), longer ones give
 # Whisper more context, and it needs room after the speech for its closing timestamp (the
@@ -64,14 +71,18 @@ class ChunkWork:
     owner: object
     index: int
     chunk: object  # chunking.Chunk
-    samples: np.ndarray
+    samples: np.ndarray  # the whole file's samples (None when the chunk has its own: audio_samples)
     # The encoder's output for this chunk at its padded length, when language detection has
     # already computed it: the chunk's batch then does not encode it again.
     encoding: np.ndarray = None
+    audio_samples: np.ndarray = None  # the chunk's own speech, cut from a streamed file
 
     @property
     def duration(self):
         return self.chunk.duration
+
+    def audio(self):
+        return self.audio_samples if self.audio_samples is not None else chunk_audio(self.samples, self.chunk)
 
 
 def plan_dynamic_chunks(samples, vad=True, vad_parameters=None, max_chunk_seconds=DEFAULT_MAX_CHUNK_SECONDS):
@@ -137,7 +148,7 @@ def dynamic_batch_features(feature_extractor, works, margin_seconds=DEFAULT_MARG
     """One (batch, n_mels, frames) array; chunks of one bucket, so one frame count."""
     frames = max(padded_frames(work.duration, margin_seconds) for work in works)
     return np.stack([
-        pad_or_trim(chunk_features(feature_extractor, work.samples, work.chunk), frames) for work in works
+        pad_or_trim(audio_features(feature_extractor, work.audio()), frames) for work in works
     ])
 
 

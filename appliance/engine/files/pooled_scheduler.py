@@ -4,8 +4,10 @@ A worker that transcribes one file at a time pads its last, short batches and ru
 batches of a 20-second file almost empty. Here jobs are submitted to one process-wide
 scheduler:
 
-- preparation threads decode each job's audio, hold its model, find speech and the
-  language (while other jobs' batches are in the model);
+- a feeder thread per job decodes its audio, holds its model, finds speech and the language,
+  and hands out chunks step by step while the job's and other jobs' batches are in the model;
+  it waits while the job has a window of speech queued (MAX_QUEUED_SPEECH_SECONDS), so a
+  2-hour file holds minutes of audio, not hours, and starts its first batch within seconds;
 - the inference loop takes batches from a FairChunkQueue (earliest virtual deadline first,
   companions of the same padding bucket), pads them to that bucket (dynamic_batching) and
   runs them pipelined (pipelined_decoding): features of the next batch are built during this one;
@@ -42,10 +44,14 @@ from appliance.engine.files.pooled_job import PooledJob
 
 logger = logging.getLogger(__name__)
 
-# Prepared audio kept at once; a job beyond it waits (undecoded) until others finish.
+# Audio held at once by all jobs; a job beyond it waits (unopened) until others finish.
 DEFAULT_MAX_PREPARED_AUDIO_SECONDS = 2 * 3600
+# Speech a job may have handed out and not yet decoded: enough chunks to fill batches of
+# each padding bucket (about 30 chunks), 38 MB of float32, whatever the file's length.
+MAX_QUEUED_SPEECH_SECONDS = 600
 IDLE_POLL_SECONDS = 0.2
-# Two, so that decoding and VAD of a 2-hour upload do not hold back a 20-second one behind it.
+# Feeders decoding or finding speech at once: a 2-hour upload and a 20-second one both advance
+# (each takes turns of one step, 32 s of audio), and the model keeps the other cores.
 PREPARE_THREADS = 2
 # While jobs are still being prepared, a batch that is not full waits up to this long for their
 # chunks (a queue of files arriving together otherwise starts with batches of one or two).
@@ -57,7 +63,7 @@ class PooledScheduler:
 
     def __init__(self, manager, batch_size=None, inference_workers=None, max_chunk_seconds=DEFAULT_MAX_CHUNK_SECONDS,
                  margin_seconds=DEFAULT_MARGIN_SECONDS, max_prepared_audio_seconds=DEFAULT_MAX_PREPARED_AUDIO_SECONDS,
-                 fair_queue=None):
+                 fair_queue=None, max_queued_speech_seconds=MAX_QUEUED_SPEECH_SECONDS):
         self._manager = manager
         self._batch_size = batch_size  # None: each batch takes the batch_size of its first job
         # As many batches in flight as the models have CTranslate2 workers.
@@ -65,13 +71,19 @@ class PooledScheduler:
         self._max_chunk_seconds = max_chunk_seconds
         self._margin_seconds = margin_seconds
         self._max_prepared_seconds = max_prepared_audio_seconds
+        self._max_queued_speech_seconds = max_queued_speech_seconds
         self._queue = fair_queue or FairChunkQueue()
-        self._incoming = queue.Queue()
-        self._active = set()  # prepared jobs with chunks still to decode
-        self._preparing = 0  # jobs taken from _incoming whose preparation has not ended
+        self._jobs = set()  # submitted and not settled
+        self._active = set()  # opened jobs with chunks coming or still to decode
+        # Jobs arriving: opened or being opened, none of their chunks queued yet. While there are
+        # some, batches that are not full wait a little for their chunks; a file already being
+        # streamed holds nothing back (its next chunks are minutes of audio ahead of the batches).
+        self._feeding = 0
+        self._reading = threading.BoundedSemaphore(PREPARE_THREADS)
         self._condition = threading.Condition()
         self._closed = threading.Event()
         self._threads = []
+        self._feeders = set()
         self._start_lock = threading.Lock()
 
     # --- the callers' side ---------------------------------------------------------------------
@@ -89,8 +101,14 @@ class PooledScheduler:
         future = Future()
         future.set_running_or_notify_cancel()
         self._start()
-        self._incoming.put(PooledJob(source, options, progress, cancel, future, self._max_chunk_seconds,
-                                     self._margin_seconds))
+        job = PooledJob(source, options, progress, cancel, future, self._max_chunk_seconds, self._margin_seconds)
+        with self._condition:
+            self._jobs.add(job)
+            self._feeding += 1
+        feeder = threading.Thread(target=self._feed, args=(job,), name="pool-feed", daemon=True)
+        with self._start_lock:
+            self._feeders.add(feeder)
+        feeder.start()
         return future
 
     def transcribe(self, source, options=None, progress=None, cancel=None):
@@ -115,9 +133,13 @@ class PooledScheduler:
         self._closed.set()
         with self._condition:
             self._condition.notify_all()
-        for thread in self._threads:
+        with self._start_lock:
+            threads = self._threads + list(self._feeders)
+        for thread in threads:
             thread.join()
-        for job in self._drain_incoming() + list(self._active):
+        with self._condition:
+            jobs = list(self._jobs)
+        for job in jobs:
             job.fail(TranscriptionCancelled("The transcription service is shutting down."))
         self._active.clear()
 
@@ -127,47 +149,68 @@ class PooledScheduler:
         with self._start_lock:
             if self._threads:
                 return
-            loops = [(self._prepare_loop, f"pool-prepare-{number}") for number in range(PREPARE_THREADS)]
-            for target, name in loops + [(self._inference_loop, "pool-inference")]:
-                thread = threading.Thread(target=target, name=name, daemon=True)
-                thread.start()
-                self._threads.append(thread)
+            thread = threading.Thread(target=self._inference_loop, name="pool-inference", daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
-    def _prepare_loop(self):
-        while not self._closed.is_set():
-            try:
-                job = self._incoming.get(timeout=IDLE_POLL_SECONDS)
-            except queue.Empty:
-                continue
+    def _feed(self, job):
+        """The job's thread: open it, then hand out its chunks as its file is read."""
+        arriving = True
+        try:
             self._wait_for_room()
+            with self._reading:
+                job.open(self._manager)
             with self._condition:
-                self._preparing += 1
-            try:
-                job.prepare(self._manager)
-            except Exception as error:  # the job's error, not the scheduler's
-                job.fail(error)
-                self._prepared()
-                continue
-            release_free_memory()  # decoding and VAD leave freed blocks in this thread's arena
-            if not job.works:
-                self._prepared()
-                self._finish(job)
-                continue
-            with self._condition:
-                self._preparing -= 1
                 self._active.add(job)
-                key = job.batch_key()
-                self._queue.add_job(job.works, job.ready_at,
-                                    lambda work: (key, padded_frames(work.duration, self._margin_seconds)))
-                self._condition.notify_all()
+            steps = job.read()
+            while not job.settled:
+                self._wait_for_window(job)
+                if self._closed.is_set():
+                    raise TranscriptionCancelled("The transcription service is shutting down.")
+                with self._reading:
+                    works = next(steps, None)
+                if works is None:
+                    break
+                if works:
+                    self._queue_works(job, works)
+                    if arriving:
+                        arriving = False
+                        self._arrived()
+                job.release_ready()
+            release_free_memory()  # decoding and VAD leave freed blocks in this thread's arena
+        except Exception as error:  # the job's error, not the scheduler's
+            self._fail(job, error)
+        finally:
+            if arriving:
+                self._arrived()
+            with self._start_lock:
+                self._feeders.discard(threading.current_thread())
+        if job.complete:  # its last chunks were decoded before its file was read to the end
+            self._finish(job)
 
-    def _prepared(self):
+    def _arrived(self):
         with self._condition:
-            self._preparing -= 1
+            self._feeding -= 1
             self._condition.notify_all()
 
+    def _queue_works(self, job, works):
+        with self._condition:
+            key = job.batch_key()
+            if job.arrived_at is None:  # deadlines count from its first chunks, as they did from its plan
+                job.arrived_at = time.monotonic()
+            self._queue.add_job(works, job.arrived_at,
+                                lambda work: (key, padded_frames(work.duration, self._margin_seconds)))
+            self._condition.notify_all()
+
+    def _wait_for_window(self, job):
+        """Hold back reading while the job has a window of speech queued."""
+        with self._condition:
+            while (job.queued_speech_seconds >= self._max_queued_speech_seconds
+                   and not job.settled and not self._closed.is_set()):
+                self._condition.wait(IDLE_POLL_SECONDS)
+
     def _wait_for_room(self):
-        """Hold back decoding while the prepared audio is over budget (memory), unless idle."""
+        """Hold back opening while the audio held is over budget (memory), unless idle."""
         with self._condition:
             while (self._active and not self._closed.is_set()
                    and sum(job.audio_seconds for job in self._active) >= self._max_prepared_seconds):
@@ -195,9 +238,10 @@ class PooledScheduler:
         while not self._closed.is_set():
             self._drop_cancelled()
             with self._condition:
-                more_coming = self._preparing > 0 or not self._incoming.empty()
+                more_coming = self._feeding > 0
                 waited_enough = waiting_since is not None and time.monotonic() - waiting_since >= PARTIAL_BATCH_WAIT_SECONDS
-                works = self._queue.next_batch(self._batch_size_for, allow_partial=not more_coming or waited_enough)
+                works = self._queue.next_batch(self._batch_size_for, allow_partial=not more_coming or waited_enough,
+                                               partial_after=PARTIAL_BATCH_WAIT_SECONDS)
                 if not works:
                     if len(self._queue) and waiting_since is None:
                         waiting_since = time.monotonic()
@@ -254,6 +298,8 @@ class PooledScheduler:
             self._fail(job, TranscriptionCancelled())
 
     def _finish(self, job):
+        if not job.claim_finish():
+            return
         self._forget(job)
         try:
             job.finish()
@@ -266,17 +312,10 @@ class PooledScheduler:
 
     def _forget(self, job):
         with self._condition:
+            self._jobs.discard(job)
             self._active.discard(job)
             self._queue.remove_owner(job)
             self._condition.notify_all()
-
-    def _drain_incoming(self):
-        jobs = []
-        while True:
-            try:
-                jobs.append(self._incoming.get_nowait())
-            except queue.Empty:
-                return jobs
 
 
 _SHARED = {}
