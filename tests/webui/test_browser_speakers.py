@@ -18,6 +18,8 @@ def test_a_speaker_renamed_on_the_job_page_is_saved_and_shown_in_its_colour(logg
     browser.get(f"{live_server.url}/jobs/{job.public_id}/")
     wait = WebDriverWait(browser, 20, poll_frequency=0.2)
 
+    # The transcript editor refills the segments from the current revision once it has loaded it.
+    wait.until(lambda b: b.find_element(By.ID, "transcript-editor").is_displayed())
     chips = wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".segment .speaker-chip"))
     assert [chip.text for chip in chips] == ["Speaker 1", "Speaker 2"]
     assert chips[0].value_of_css_property("color") != chips[1].value_of_css_property("color")

@@ -28,6 +28,8 @@ def test_the_heard_word_is_highlighted_and_a_clicked_word_plays(log_in_as, live_
     browser.get(f"{live_server.url}/jobs/{job.public_id}/")
     wait = WebDriverWait(browser, 30, poll_frequency=0.1)
     wait.until(lambda b: b.execute_script("return document.getElementById('player').readyState >= 1"))
+    # The transcript editor refills the segments from the current revision once it has loaded it.
+    wait.until(lambda b: b.find_element(By.ID, "transcript-editor").is_displayed())
     assert len(browser.find_elements(By.CSS_SELECTOR, "#segments .word")) == len(words)
     assert current_word(browser) is None
 

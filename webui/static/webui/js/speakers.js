@@ -70,5 +70,7 @@
       nowSpeaking.style.color = item ? colour(item.dataset.speaker) : "";
     });
   }
+  // The transcript editor refills the segments from the current revision: paint them again.
+  list.addEventListener("segments-rendered", paint);
   paint();
 })();

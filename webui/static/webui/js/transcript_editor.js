@@ -40,30 +40,31 @@
   function timeLabel(seconds) { return seconds.toFixed(1) + " s"; }
 
   // Fills a list item in place: the items the page rendered stay the same elements (the player's
-  // "current" mark and anything holding them keep working), only their content is replaced.
+  // "current" mark and anything holding them keep working), only their content is replaced. The
+  // markup is the page's own (data-speaker, .word spans with their times), so the speaker colours
+  // and the heard-word highlight repaint from it when told with "segments-rendered".
   function fillItem(item, segment) {
     item.classList.add("segment");
     item.tabIndex = 0;
     item.dataset.id = segment.id;
     item.dataset.start = segment.start;
     item.dataset.end = segment.end;
+    if (segment.speaker) item.dataset.speaker = segment.speaker;
+    else delete item.dataset.speaker;
     const time = document.createElement("time");
     time.textContent = timeLabel(segment.start);
     item.replaceChildren(time);
-    if (segment.speaker !== undefined) {
-      const speaker = document.createElement("span");
-      speaker.className = "speaker";
-      speaker.textContent = segment.speaker || "";
-      item.appendChild(speaker);
-    }
     const text = document.createElement("span");
     text.className = "text";
     if (segment.words.length) {
       segment.words.forEach(function (word, index) {
         const span = document.createElement("span");
+        span.className = "word";
+        span.dataset.start = word.start;
+        span.dataset.end = word.end;
         span.textContent = word.word;
         if (word.probability < DOUBTFUL_BELOW) {
-          span.className = "doubtful";
+          span.classList.add("doubtful");
           span.title = "Whisper was " + Math.round(word.probability * 100) + " % sure of this word";
         }
         if (index) text.appendChild(document.createTextNode(" "));
@@ -80,6 +81,8 @@
     return item;
   }
 
+  function announceRendered() { list.dispatchEvent(new CustomEvent("segments-rendered")); }
+
   function render() {
     const items = list.querySelectorAll(".segment");
     if (items.length === transcript.segments.length) {
@@ -90,6 +93,7 @@
       }));
     }
     root.querySelector("[data-editor-revision]").textContent = "Revision " + transcript.revision.number;
+    announceRendered();
   }
 
   function load(document) {
@@ -197,6 +201,7 @@
         transcript.segments[index] = saved;
         fillItem(itemOf(saved), saved);
       });
+      announceRendered();
       root.querySelector("[data-editor-revision]").textContent = "Revision " + transcript.revision.number;
       say("Saved as revision " + transcript.revision.number + ".");
       refreshVersions();

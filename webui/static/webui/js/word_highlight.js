@@ -7,14 +7,15 @@
   const list = document.getElementById("segments");
   if (!data || !player || !list) return;
   const perSegment = JSON.parse(data.textContent);
-  const words = []; // { start, end, element }, in time order
+  let words = []; // { start, end, element }, in time order
   let current = null;
   let frame = null;
 
+  // The page renders plain segment text; the words and their times come with it as data.
   list.querySelectorAll(".segment").forEach(function (item, index) {
     const timings = perSegment[index];
     const text = item.querySelector("span");
-    if (!timings || !timings.length || !text) return;
+    if (!timings || !timings.length || !text || text.querySelector(".word")) return;
     text.textContent = "";
     timings.forEach(function (timing) {
       const element = document.createElement("span");
@@ -23,10 +24,24 @@
       element.dataset.end = timing[1];
       element.textContent = timing[2];
       text.appendChild(element);
-      words.push({ start: timing[0], end: timing[1], element: element });
     });
   });
-  if (!words.length) return;
+
+  // The index is read back from the page, so it follows the transcript editor when it refills the
+  // segments from the current revision (its words carry the same data-start/data-end).
+  function indexWords() {
+    words = Array.from(list.querySelectorAll(".word")).map(function (element) {
+      return { start: Number(element.dataset.start), end: Number(element.dataset.end), element: element };
+    }).filter(function (word) { return !Number.isNaN(word.start) && !Number.isNaN(word.end); });
+    words.sort(function (a, b) { return a.start - b.start; });
+    current = null;
+  }
+  indexWords();
+  list.addEventListener("segments-rendered", function () {
+    const wasFollowing = current !== null; // a word lit before the refill is lit again in the new markup
+    indexWords();
+    if (wasFollowing) highlight();
+  });
 
   function wordAt(seconds) {
     let low = 0;
