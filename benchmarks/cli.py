@@ -64,7 +64,7 @@ def main(argv=None):
             print(f"{name:16} BROKEN: {error.strip().splitlines()[-1]}")
         return 0
     try:
-        options = SuiteOptions(quick=arguments.quick, work_dir=Path(arguments.work_dir), params=_params(arguments.set),
+        options = SuiteOptions(quick=arguments.quick, work_dir=Path(arguments.work_dir).absolute(), params=_params(arguments.set),
                                progress=progress_writer(arguments.progress_file) if arguments.progress_file else None)
         results = [run_suite(name, options) for name in arguments.suites or DEFAULT_SUITES]
     except (SuiteError, ValueError) as error:

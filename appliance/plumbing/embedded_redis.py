@@ -33,7 +33,8 @@ def redis_server_binary():
 
 class EmbeddedRedis:
     def __init__(self, directory, persistent=True):
-        self.directory = Path(directory)
+        # Absolute: redis-server changes into `dir` before it opens its log, so a relative path breaks.
+        self.directory = Path(directory).absolute()
         self.socket_path = self.directory / "redis.sock"
         self.persistent = persistent
         self.process = None
