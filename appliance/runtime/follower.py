@@ -23,6 +23,7 @@ import redis
 from appliance.engine.config import device_key, resolve_device
 from appliance.engine.errors import EngineError
 from appliance.plumbing.redis_client import get_redis
+from appliance.runtime.manager import loaded_speaker_model_rows, unload_speaker_model
 from appliance.runtime.unload_requests import request_unload, take_unload_requests
 
 CHANNEL = "appliance:panel:engine-settings"
@@ -203,7 +204,7 @@ class ConfigFollower:
         refuses those: the preload set would load them again)."""
         preload = set(self.manager.config.preload)
         unloaded = [name for name in take_unload_requests(client, self.identity)
-                    if name not in preload and self.manager.unload(name)]
+                    if name not in preload and (self.manager.unload(name) or unload_speaker_model(name))]
         if unloaded:
             logger.info("unloaded %s as the panel asked", ", ".join(unloaded))
             self.report()
@@ -211,7 +212,7 @@ class ConfigFollower:
     def state(self):
         manager = self.manager
         config = manager.config
-        loaded = [info.to_dict() for info in manager.loaded_models()]
+        loaded = [info.to_dict() for info in manager.loaded_models()] + loaded_speaker_model_rows()
         try:
             device = device_key(resolve_device(config.device), config.device_index)
         except EngineError as error:

@@ -60,3 +60,23 @@ def get_speaker_models():
             holder.start_idle_reaper()
             _state.update(speaker_models=holder, speaker_models_pid=os.getpid())
         return holder
+
+
+def current_speaker_models():
+    """The speaker-model holder this process already has, or None (never creates one)."""
+    return _state.get("speaker_models") if _state.get("speaker_models_pid") == os.getpid() else None
+
+
+def loaded_speaker_model_rows():
+    """The loaded speaker model in the shape of the Whisper models' rows (panel, /metrics, health)."""
+    holder = current_speaker_models()
+    if holder is None:
+        return []
+    return [{**info.to_dict(), "compute_type": "float32 (ONNX)", "preloaded": False, "multilingual": True,
+             "kind": "speakers"} for info in holder.loaded_models()]
+
+
+def unload_speaker_model(name):
+    """Unload the speaker model if `name` is it (the panel's "Unload now"); True when it was loaded."""
+    holder = current_speaker_models()
+    return bool(holder is not None and holder.model_name == name and holder.unload())
