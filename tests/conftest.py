@@ -295,9 +295,12 @@ def speech_wav(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def long_speech(speech_wav, tmp_path_factory):
+    """5.6 minutes: a job on it (batch_size=1) runs long enough to be seen running, cancelled or
+    killed mid-way however fast the worker is (a minute of it took 1.2 s on a quiet machine, which
+    let jobs finish before the tests could act on them, or before shorter uploads were queued)."""
     target = tmp_path_factory.mktemp("long") / "long-speech.wav"
     subprocess.run(
-        ["ffmpeg", "-nostdin", "-loglevel", "error", "-stream_loop", "5", "-i", str(speech_wav), "-c", "copy", str(target)],
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-stream_loop", "29", "-i", str(speech_wav), "-c", "copy", str(target)],
         check=True,
     )
     return target

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -25,16 +26,24 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def drain(process, lines):
+    """Read the tree's output all along: a pipe nobody reads fills up (64 KiB) and then blocks
+    every process that logs to it, the supervisor's "stopping" line included."""
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)
+    reader.start()
+    return reader
+
+
 def wait_for_line(process, pattern, lines, timeout_seconds=180):
     deadline = time.monotonic() + timeout_seconds
     while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
+        for line in list(lines):
+            match = re.search(pattern, line)
+            if match:
+                return match
+        if process.poll() is not None:
             raise AssertionError("appliance.plumbing.run exited early:\n" + "".join(lines[-40:]))
-        lines.append(line)
-        match = re.search(pattern, line)
-        if match:
-            return match
+        time.sleep(0.1)
     raise AssertionError(f"no line matching {pattern!r}:\n" + "".join(lines[-40:]))
 
 
@@ -48,6 +57,7 @@ def test_make_run_starts_everything_and_ctrl_c_stops_every_child():
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     lines = []
+    reader = drain(process, lines)
     try:
         wait_for_line(process, rf"running at http://127\.0\.0\.1:{port}/", lines)
         password = wait_for_line(process, r"Admin account: admin  password: (\S+)", lines).group(1)
@@ -63,12 +73,13 @@ def test_make_run_starts_everything_and_ctrl_c_stops_every_child():
             assert expected in names
 
         process.send_signal(signal.SIGINT)
-        assert process.wait(60) == 0
+        assert process.wait(60) == 0, "".join(lines[-40:])
         gone, alive = psutil.wait_procs(children, timeout=10)
         assert not alive, [child.cmdline() for child in alive]
     finally:
         if process.poll() is None:
             process.kill()
+        reader.join(10)
         if process.stdout:
             process.stdout.close()
         shutil.rmtree(data_dir, ignore_errors=True)
