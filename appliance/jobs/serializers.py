@@ -43,6 +43,8 @@ def job_summary(job):
         "model_used": job.model_used or None,
         "device_used": job.device_used or None,
         "attempts": job.attempts,
+        # Answered at once from the transcript of an identical upload (appliance.jobs.audio_cache).
+        "from_cache": job.cached_from_id is not None,
         "url": reverse("webui:job", args=[job.public_id]),
         "api_url": reverse("jobs-api:detail", args=[job.public_id]),
     }
