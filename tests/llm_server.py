@@ -1,7 +1,8 @@
-"""A real OpenAI-compatible server for the LLM tests: llama.cpp's server (llama-cpp-python[server])
-running Gemma 3 270M (Q4_K_M GGUF, assembled from its PyPI part packages) on a free port, once per
-session. Both come from `make llm-server` / the `llm` extra; where they are missing the tests that
-need them are skipped with a reason saying what to install (never silently)."""
+"""Fixtures of a real OpenAI-compatible server for the LLM tests (registered in tests/conftest.py):
+llama.cpp's server (llama-cpp-python[server]) running Gemma 3 270M (Q4_K_M GGUF, assembled from its
+PyPI part packages) on a free port, once per session. Both are installed by the Makefile (the
+server's wheel is built once per machine); where either is missing, the tests that need them are
+skipped with a reason that says so in capitals and how to install it (never silently)."""
 import os
 import subprocess
 import sys
