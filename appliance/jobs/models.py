@@ -81,6 +81,9 @@ class Transcription(models.Model):
     detected_language = models.CharField(max_length=16, blank=True, default="")
     # The finished job whose machine transcript answered this upload at once (None: transcribed here).
     cached_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The last answer of each LLM action on this transcript ({"summary": {"text", "model", "at"}, "cleanup":
+    # {"revision", "edits", "flagged", ...}}); a clean-up's text itself is a transcript revision.
+    llm_outputs = models.JSONField(default=dict, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
