@@ -58,8 +58,22 @@ def job_detail(request, public_id):
         "current": options_of(job),
         **option_choices(),
         **speaker_context(job),
+        "llm": llm_context(job),
     }
     return render(request, "webui/job_detail.html", context)
+
+
+def llm_context(job):
+    """The LLM actions the job page offers (none while no LLM is set up), and their last answers."""
+    from appliance.panel.models import LLMSettings
+
+    row = LLMSettings.current()
+    if not row.enabled:
+        return None
+    actions = [("cleanup", "Clean up"), ("summary", "Summary"), ("action_items", "Action items")]
+    if row.custom_prompt.strip():
+        actions.append(("custom", row.custom_prompt_name or "Custom prompt"))
+    return {"actions": actions, "outputs": job.llm_outputs or {}}
 
 
 @require_POST
