@@ -30,7 +30,7 @@ def record_stream(action, figures, seconds):
 
 
 def metric_families(prefix):
-    stored = {field.decode(): float(value) for field, value in get_redis().hgetall(KEY).items()}
+    stored = {field: float(value) for field, value in get_redis().hgetall(KEY).items()}  # the client decodes
     runs = CounterMetricFamily(f"{prefix}_llm_runs", "LLM actions run, by action and outcome.", labels=["action", "outcome"])
     tokens = CounterMetricFamily(f"{prefix}_llm_tokens", "Tokens the LLM streamed, by action.", labels=["action"])
     generating = CounterMetricFamily(f"{prefix}_llm_generating_seconds",
