@@ -65,6 +65,8 @@ class Transcription(models.Model):
     speakers = models.PositiveSmallIntegerField(null=True, blank=True)
     min_speakers = models.PositiveSmallIntegerField(null=True, blank=True)
     max_speakers = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Clean the transcript up with the LLM once it is done (unless the model is on the panel's skip list).
+    llm_cleanup = models.BooleanField(default=False)
     # The names people gave the speakers on the job page ({"SPEAKER_1": "Dr. Weber"}); every
     # export reads them, the result keeps the neutral labels.
     speaker_names = models.JSONField(default=dict, blank=True)

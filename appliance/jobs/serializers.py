@@ -19,6 +19,7 @@ def job_options(job):
         "speakers": job.speakers,
         "min_speakers": job.min_speakers,
         "max_speakers": job.max_speakers,
+        "llm_cleanup": job.llm_cleanup,
     }
 
 
@@ -68,6 +69,8 @@ def job_detail(job):
 
         data["result"] = {**job.result, "text": full_text(job.result)}
     data["speaker_names"] = job.speaker_names or {}
+    # The last LLM answers; a clean-up asked for at upload says here when it was skipped and why.
+    data["llm_outputs"] = job.llm_outputs or {}
     # Speaker detection that failed leaves the transcript and says why here.
     data["warning"] = ((job.transcript or {}).get("diarization") or {}).get("warning")
     return data

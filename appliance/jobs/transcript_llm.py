@@ -123,3 +123,21 @@ def _remember(job_id, action, done):
     job = Transcription.objects.filter(pk=job_id).only("llm_outputs").first()
     if job is not None:
         Transcription.objects.filter(pk=job_id).update(llm_outputs={**job.llm_outputs, action: done})
+
+
+def clean_up_after_transcription(job_id):
+    """The upload option: clean the finished transcript up, or say why not (skip list, no LLM), in
+    job.llm_outputs["cleanup"], which the job page shows."""
+    from appliance.panel.models import LLMSettings
+
+    job = Transcription.objects.filter(pk=job_id).select_related("owner").first()
+    if job is None or job.status != Status.DONE:
+        return  # deleted, or a rerun took over meanwhile
+    row = LLMSettings.current()
+    reason = "no LLM is set up (Panel → LLM)" if not row.enabled else row.cleanup_skip_reason(job.model_used or job.model_name)
+    if reason:
+        _remember(job.pk, "cleanup", {"action": "cleanup", "skipped": reason, "at": timezone.now().isoformat()})
+        return
+    for event in action_events(job.pk, job.owner, "cleanup", cancel=None):
+        if event["event"] == "error":
+            _remember(job.pk, "cleanup", {"action": "cleanup", "error": event["message"], "at": timezone.now().isoformat()})

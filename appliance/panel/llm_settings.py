@@ -12,8 +12,8 @@ from appliance.llm import ChatEndpoint, LLMError
 from appliance.panel import audit
 from appliance.panel.models import LLMSettings
 
-FIELDS = ("enabled", "base_url", "model", "timeout_seconds", "max_tokens", "context_tokens", "custom_prompt_name",
-          "custom_prompt")  # fmt: skip
+FIELDS = ("enabled", "base_url", "model", "timeout_seconds", "max_tokens", "context_tokens", "skip_cleanup_models",
+          "custom_prompt_name", "custom_prompt")  # fmt: skip
 
 
 class LLMDisabled(Exception):

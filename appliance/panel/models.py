@@ -161,6 +161,10 @@ class LLMSettings(models.Model):
     timeout_seconds = models.PositiveIntegerField(default=120)
     max_tokens = models.PositiveIntegerField(default=1024, help_text="the most tokens one answer may have")
     context_tokens = models.PositiveIntegerField(default=4096, help_text="the model's context window")
+    # Automatic clean-up after transcription is skipped for these models (already accurate); a person can
+    # still ask for it on the job page.
+    skip_cleanup_models = models.CharField(max_length=300, blank=True, default="large-v2, large-v3, large-v3-turbo",
+                                           help_text="comma-separated model names")
     custom_prompt_name = models.CharField(max_length=60, blank=True, default="")
     custom_prompt = models.TextField(blank=True, default="", help_text="an admin's own task, run on the transcript")
     updated_at = models.DateTimeField(auto_now=True)
@@ -176,3 +180,9 @@ class LLMSettings(models.Model):
     @classmethod
     def current(cls):
         return cls.objects.filter(pk=cls.SINGLETON_ID).first() or cls(pk=cls.SINGLETON_ID)
+
+    def cleanup_skip_reason(self, model_name):
+        """Why automatic clean-up does not run for a job of `model_name` ("" when it does)."""
+        if model_name in {name.strip() for name in self.skip_cleanup_models.split(",")}:
+            return f"{model_name} is accurate enough already (an admin listed it under Panel → LLM); ask for a clean-up below if you want one."
+        return ""

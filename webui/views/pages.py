@@ -26,7 +26,16 @@ def option_choices():
         "max_upload_mb": settings.MAX_UPLOAD_MB,
         "max_upload_bytes": settings.MAX_UPLOAD_MB * 1024 * 1024,
         "max_audio_seconds": settings.MAX_AUDIO_SECONDS,
+        "llm_skip_models": _llm_skip_models(),
     }
+
+
+def _llm_skip_models():
+    """None while no LLM is set up (no clean-up option is offered), else the models it skips."""
+    from appliance.panel.models import LLMSettings
+
+    row = LLMSettings.current()
+    return row.skip_cleanup_models if row.enabled else None
 
 
 def upload(request):
