@@ -1,7 +1,7 @@
 """FAULT-INJECTING PROXY, for tests only: sits in front of the real llama.cpp server and breaks the
 protocol on purpose, so the client's handling of faults is tested against real streams.
 
-Modes: "http-500" answers 500 with an error body; "stall" accepts the request and sends nothing
+Modes: "http-500" (or any "http-<status>") answers that status with an error body; "stall" accepts the request and sends nothing
 for `stall_seconds`; "drop-stream" forwards the real stream and cuts the connection after
 `events` events, before [DONE]."""
 import http.server
@@ -42,8 +42,8 @@ class FaultInjectingProxy:
                 self._forward(self.rfile.read(int(self.headers.get("Content-Length", 0))))
 
             def _forward(self, body):
-                if proxy.mode == "http-500":
-                    self._answer(500, b'{"error": {"message": "injected failure"}}')
+                if proxy.mode.startswith("http-"):
+                    self._answer(int(proxy.mode[5:]), b'{"error": {"message": "injected failure"}}')
                     return
                 if proxy.mode == "stall":
                     time.sleep(proxy.stall_seconds)

@@ -23,3 +23,8 @@ def test_a_server_that_does_not_answer_times_out(fault_proxy):
 def test_a_stream_cut_before_its_end_is_not_taken_for_a_whole_answer(fault_proxy):
     with pytest.raises(LLMError, match="broke off"):
         _answer(fault_proxy("drop-stream", events=3))
+
+
+def test_a_refused_api_key_says_to_check_it(fault_proxy):
+    with pytest.raises(LLMError, match=r"HTTP 401 \(check the API key\)"):
+        ChatEndpoint(fault_proxy("http-401"), api_key="sk-wrong").list_models()
