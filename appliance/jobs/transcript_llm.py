@@ -22,6 +22,9 @@ from appliance.panel import llm_settings
 
 ACTIONS = ("cleanup", "summary", "action_items", "custom")
 INSTRUCTIONS_TOKENS = 400
+# A clean-up streams its own chunks' lines, so its first chunk is kept short: on a CPU the model reads
+# about 500 tokens a second before it writes, and the first words should show within a second or two.
+FIRST_CLEANUP_CHUNK_TOKENS = 160
 JOIN_INSTRUCTIONS = ("The transcript below is made of the answers you gave for consecutive parts of one recording. "
                      "Join them into one answer of the same kind, without repeating yourself.")  # fmt: skip
 
@@ -61,7 +64,8 @@ def _run(job, user, action, endpoint, row, cancel):
     base = revisions.current_revision(job)
     segments = job.result["segments"]
     if action == "cleanup":
-        chunks = chunk_segments(segments, cleanup_budget(row.context_tokens, row.max_tokens, INSTRUCTIONS_TOKENS))
+        chunks = chunk_segments(segments, cleanup_budget(row.context_tokens, row.max_tokens, INSTRUCTIONS_TOKENS),
+                                first_budget_tokens=FIRST_CLEANUP_CHUNK_TOKENS)
     else:
         chunks = chunk_segments(segments, max(256, row.context_tokens - row.max_tokens - INSTRUCTIONS_TOKENS))
     steps = len(chunks) + (1 if action != "cleanup" and len(chunks) > 1 else 0)

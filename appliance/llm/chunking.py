@@ -11,13 +11,16 @@ def estimate_tokens(text):
     return math.ceil(len(text) / CHARS_PER_TOKEN)
 
 
-def chunk_segments(segments, budget_tokens):
+def chunk_segments(segments, budget_tokens, first_budget_tokens=None):
     """Consecutive runs of segments, each estimated at <= budget_tokens (a single longer segment
-    becomes a chunk of its own: splitting it would break its timestamps)."""
+    becomes a chunk of its own: splitting it would break its timestamps). first_budget_tokens, when
+    smaller, bounds the first chunk alone: the model reads a whole chunk before its first token, so a
+    short first chunk gets the first words to the reader sooner."""
     chunks, current, used = [], [], 0
     for segment in segments:
         cost = estimate_tokens(segment.get("text", "")) + TOKENS_PER_LINE
-        if current and used + cost > budget_tokens:
+        budget = first_budget_tokens if first_budget_tokens and not chunks else budget_tokens
+        if current and used + cost > budget:
             chunks.append(current)
             current, used = [], 0
         current.append(segment)

@@ -132,5 +132,8 @@ def run(options):
                     "detail": f"slowest of {pairs}: {worst:.3f} s (bare server median {first['bare_median']:.3f} s)"}],
         "settings": {**settings, "llm": f"llama.cpp server, {MODEL_ALIAS} Q4_K_M", "max_tokens": MAX_TOKENS, "pairs": pairs},
         "notes": ["The appliance side goes through daphne, the session login and the job API; the clock stops at the "
-                  "first `event: token` line the client reads."],
+                  "first `event: token` line the client reads. Its first chunk is kept short on purpose "
+                  "(FIRST_CLEANUP_CHUNK_TOKENS); bare sends the whole transcript as one clean-up request.",
+                  "llama.cpp reuses the prompt prefix it evaluated last, so repeated requests start faster than "
+                  "the first (cold) one: the slowest run is the figure checked."],
     }

@@ -26,3 +26,11 @@ def test_a_segment_longer_than_the_budget_is_a_chunk_of_its_own():
 def test_the_clean_up_budget_leaves_room_for_the_answer():
     assert cleanup_budget(context_tokens=4096, max_answer_tokens=4096) == (4096 - 400) // 2
     assert cleanup_budget(context_tokens=4096, max_answer_tokens=512) == 512
+
+
+def test_a_shorter_first_chunk_gets_the_first_words_out_sooner_and_the_rest_use_the_full_budget():
+    chunks = chunk_segments(_segments(100), budget_tokens=300, first_budget_tokens=60)
+
+    assert sum(estimate_tokens(segment["text"]) + 4 for segment in chunks[0]) <= 60
+    assert len(chunks[1]) > 2 * len(chunks[0])
+    assert [segment["id"] for chunk in chunks for segment in chunk] == list(range(100))
