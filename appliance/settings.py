@@ -59,6 +59,8 @@ MAX_LIVE_SESSIONS = env_int("APPLIANCE_MAX_LIVE_SESSIONS", 4, minimum=0, maximum
 ALLOW_HUB_DOWNLOAD = env_bool("APPLIANCE_ALLOW_HUB_DOWNLOAD", False)
 # Prometheus may scrape /metrics with this bearer token; unset: only logged-in admins may.
 METRICS_TOKEN = env_secret("APPLIANCE_METRICS_TOKEN")
+# The LLM endpoint's key, when the environment holds it; otherwise the panel keeps it in the data dir.
+LLM_API_KEY = env_secret("APPLIANCE_LLM_API_KEY", "")
 
 INSTALLED_APPS = [
     "daphne",

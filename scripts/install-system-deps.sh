@@ -8,8 +8,9 @@ profile="${1:-run}"
 packages=(python3-venv python3-dev git ffmpeg redis-server ca-certificates)
 if [ "$profile" = "test" ]; then
     # espeak-ng makes the speech the tests listen to; sox converts it; gnupg signs test releases;
-    # chromium + its driver run the real-browser tests; rsync and zstd pack the LXC image.
-    packages+=(espeak-ng sox gnupg chromium chromium-driver rsync zstd)
+    # chromium + its driver run the real-browser tests; rsync and zstd pack the LXC image;
+    # cmake and g++ build llama.cpp for the LLM tests' server (scripts/install-llm-server.sh).
+    packages+=(espeak-ng sox gnupg chromium chromium-driver rsync zstd cmake g++)
 fi
 
 missing=()

@@ -49,6 +49,7 @@ from pathlib import Path
 import pytest
 
 from appliance.plumbing.embedded_redis import EmbeddedRedis
+from llm_server import fault_proxy, gemma_model_path, llm_server  # noqa: F401  (fixtures for every test dir)
 from servers import process_environment
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appliance.jobs import api, bulk_api, transcript_api
+from appliance.jobs import api, bulk_api, transcript_api, transcript_llm_api
 
 app_name = "jobs-api"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("<uuid:public_id>/transcript/revisions/", transcript_api.revision_list, name="revisions"),
     path("<uuid:public_id>/transcript/revisions/<int:number>/", transcript_api.revision_detail, name="revision"),
     path("<uuid:public_id>/transcript/revisions/<int:number>/restore/", transcript_api.revision_restore, name="restore"),
+    path("<uuid:public_id>/llm/", transcript_llm_api.last_answers, name="llm-answers"),
+    path("<uuid:public_id>/llm/<str:action>/", transcript_llm_api.run_action, name="llm-action"),
     path("bulk/download/", bulk_api.bulk_download, name="bulk-download"),
     path("bulk/delete/", bulk_api.bulk_delete, name="bulk-delete"),
 ]

@@ -26,6 +26,7 @@ OUTCOME_FIELDS = (
     "result", "detected_language", "processing_seconds", "duration_seconds", "real_time_factor",
     "model_used", "device_used", "compute_type_used", "progress", "started_at", "finished_at",
     "speaker_names",  # names belong to the labels of one run's result
+    "cached_from_id",  # a rerun transcribes for real, a kept cached run stays one
 )  # fmt: skip
 RUN_FIELDS = OPTION_FIELDS + OUTCOME_FIELDS
 _MOMENT_FIELDS = ("started_at", "finished_at")
@@ -46,6 +47,9 @@ class Transcription(models.Model):
     original_name = models.CharField(max_length=255)
     audio = models.FileField(upload_to=audio_upload_path, max_length=255)
     size_bytes = models.BigIntegerField(default=0)
+    # SHA-256 of the uploaded bytes, taken while they were written to disk: identical audio with the
+    # same options is answered from a finished job instead of being transcribed again (audio_cache).
+    audio_sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True)
     duration_seconds = models.FloatField(null=True, blank=True)
 
     # Options (the engine's TranscriptionOptions).
@@ -61,6 +65,8 @@ class Transcription(models.Model):
     speakers = models.PositiveSmallIntegerField(null=True, blank=True)
     min_speakers = models.PositiveSmallIntegerField(null=True, blank=True)
     max_speakers = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Clean the transcript up with the LLM once it is done (unless the model is on the panel's skip list).
+    llm_cleanup = models.BooleanField(default=False)
     # The names people gave the speakers on the job page ({"SPEAKER_1": "Dr. Weber"}); every
     # export reads them, the result keeps the neutral labels.
     speaker_names = models.JSONField(default=dict, blank=True)
@@ -75,6 +81,11 @@ class Transcription(models.Model):
     # done, restored when it is cancelled or fails (one step of a transcript's history).
     previous_run = models.JSONField(null=True, blank=True)
     detected_language = models.CharField(max_length=16, blank=True, default="")
+    # The finished job whose machine transcript answered this upload at once (None: transcribed here).
+    cached_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The last answer of each LLM action on this transcript ({"summary": {"text", "model", "at"}, "cleanup":
+    # {"revision", "edits", "flagged", ...}}); a clean-up's text itself is a transcript revision.
+    llm_outputs = models.JSONField(default=dict, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -169,6 +180,9 @@ class JobDefaults(models.Model):
     batch_size = models.PositiveSmallIntegerField(default=8)
     vad = models.BooleanField(default=True)
     word_timestamps = models.BooleanField(default=False)
+    # Identical audio is answered from a finished job of the same user; on, from anyone's (the
+    # transcript is the machine's, never another person's edits).
+    cache_for_everyone = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -31,6 +31,7 @@ class JobOptions:
     speakers: int = None
     min_speakers: int = None
     max_speakers: int = None
+    llm_cleanup: bool = False  # clean up with the LLM after transcription (appliance.jobs.transcript_llm)
 
     def as_fields(self):
         return dict(self.__dict__)
@@ -127,6 +128,7 @@ def parse_job_options(data, defaults=None):
         .strip(),
     )
     _speaker_options(options, data, base)
+    options.llm_cleanup = _bool(data, "llm_cleanup", base.llm_cleanup)
     try:
         options.engine_options().validate()
         options.diarization_options().validate()
@@ -174,5 +176,5 @@ def _speaker_options(options, data, base):
 def options_of(job):
     return JobOptions(
         job.model_name, job.language, job.task, job.batch_size, job.vad, job.word_timestamps, job.initial_prompt,
-        job.diarize, job.speakers, job.min_speakers, job.max_speakers,
+        job.diarize, job.speakers, job.min_speakers, job.max_speakers, job.llm_cleanup,
     )

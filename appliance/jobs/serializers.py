@@ -19,6 +19,7 @@ def job_options(job):
         "speakers": job.speakers,
         "min_speakers": job.min_speakers,
         "max_speakers": job.max_speakers,
+        "llm_cleanup": job.llm_cleanup,
     }
 
 
@@ -43,6 +44,8 @@ def job_summary(job):
         "model_used": job.model_used or None,
         "device_used": job.device_used or None,
         "attempts": job.attempts,
+        # Answered at once from the transcript of an identical upload (appliance.jobs.audio_cache).
+        "from_cache": job.cached_from_id is not None,
         "url": reverse("webui:job", args=[job.public_id]),
         "api_url": reverse("jobs-api:detail", args=[job.public_id]),
     }
@@ -66,6 +69,8 @@ def job_detail(job):
 
         data["result"] = {**job.result, "text": full_text(job.result)}
     data["speaker_names"] = job.speaker_names or {}
+    # The last LLM answers; a clean-up asked for at upload says here when it was skipped and why.
+    data["llm_outputs"] = job.llm_outputs or {}
     # Speaker detection that failed leaves the transcript and says why here.
     data["warning"] = ((job.transcript or {}).get("diarization") or {}).get("warning")
     return data

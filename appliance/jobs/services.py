@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from appliance.engine import AudioError
+from appliance.jobs import audio_cache
 from appliance.jobs.models import Status, Transcription, audio_upload_path
 from appliance.jobs.progress import publish_job
 from appliance.jobs.upload_checks import check_content
@@ -83,16 +84,27 @@ def accept_upload(user, uploaded, options):
 def _store(user, staged, options):
     from appliance.engine import probe_audio
 
-    path = staged.temporary_file_path()
-    info = probe_audio(path, max_duration_seconds=settings.MAX_AUDIO_SECONDS)
-    duration = check_content(path, info, settings.MAX_AUDIO_SECONDS)
+    fields = options.as_fields()
     job = Transcription(
         owner=user,
         original_name=Path(staged.name).name[:255] or "upload",
-        size_bytes=os.path.getsize(path),
-        duration_seconds=round(duration, 3),
-        **options.as_fields(),
+        size_bytes=os.path.getsize(staged.temporary_file_path()),
+        audio_sha256=staged.sha256,
+        **fields,
     )
+    twin = audio_cache.finished_twin(user, staged.sha256, fields)
+    if twin is not None:
+        # The same bytes were probed and transcribed before: no probe, no queue.
+        audio_cache.answer_from(twin, job)
+        return _keep(job, staged, after_save=lambda: transaction.on_commit(lambda: publish_job(job)))
+    path = staged.temporary_file_path()
+    info = probe_audio(path, max_duration_seconds=settings.MAX_AUDIO_SECONDS)
+    job.duration_seconds = round(check_content(path, info, settings.MAX_AUDIO_SECONDS), 3)
+    return _keep(job, staged, after_save=lambda: enqueue(job))
+
+
+def _keep(job, staged, after_save):
+    """Move the staged file into media/ and save the row; the file goes again if the row cannot."""
     job.audio.name = audio_upload_path(job)
     target = Path(job.audio.path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +112,7 @@ def _store(user, staged, options):
     try:
         with transaction.atomic():
             job.save()
-            enqueue(job)
+            after_save()
     except Exception:
         target.unlink(missing_ok=True)
         raise
@@ -185,6 +197,7 @@ def rerun(job, options):
     job.cancel_requested = False
     job.result = None
     job.speaker_names = {}  # a new run numbers its speakers anew
+    job.cached_from = None  # asked to run again: transcribed for real this time
     job.detected_language = ""
     job.started_at = job.finished_at = job.heartbeat_at = None
     job.processing_seconds = job.real_time_factor = None

@@ -20,3 +20,11 @@ def requeue_orphaned_jobs():
     from appliance.jobs.services import requeue_orphaned_jobs as sweep
 
     sweep()
+
+
+@shared_task(name="jobs.llm_cleanup", ignore_result=True)
+def llm_cleanup_job(job_id):
+    """The upload option "clean up after transcription": runs once the transcript is saved."""
+    from appliance.jobs.transcript_llm import clean_up_after_transcription
+
+    clean_up_after_transcription(job_id)

@@ -5,7 +5,10 @@ extension, so FFmpeg probes it by content; same disk as media/, so accepting the
 rename, not a copy). Per file it stops at the size limit: SkipFile drops that file and its
 partial data, the other files of the request go on. A request that cannot fit on the disk is
 refused before a byte is written, and a disk that fills up meanwhile stops the whole upload.
+Each file's SHA-256 is taken from the same chunks as they are written (no second read), so
+identical audio can be answered from the cache (appliance.jobs.audio_cache).
 """
+import hashlib
 import os
 import tempfile
 
@@ -34,9 +37,10 @@ class StagedUpload(UploadedFile):
     """An uploaded file already on the data disk. Whoever keeps it takes it with claim_path();
     otherwise close() removes it at the end of the request."""
 
-    def __init__(self, file, path, name, content_type, size, charset, content_type_extra=None):
+    def __init__(self, file, path, name, content_type, size, charset, content_type_extra=None, sha256=""):
         super().__init__(file, name, content_type, size, charset, content_type_extra)
         self.path = path
+        self.sha256 = sha256  # hex digest of the bytes written
 
     def temporary_file_path(self):
         return self.path
@@ -62,15 +66,18 @@ class StagedUpload(UploadedFile):
 def stage(uploaded):
     """A StagedUpload of any other uploaded file (one not streamed in by the handler below)."""
     handle, path = staged_file()
+    digest = hashlib.sha256()
     try:
         for chunk in uploaded.chunks():
             handle.write(chunk)
+            digest.update(chunk)
         handle.flush()
     except BaseException:
         handle.close()
         os.unlink(path)
         raise
-    return StagedUpload(handle, path, uploaded.name, uploaded.content_type, handle.tell(), None)
+    return StagedUpload(handle, path, uploaded.name, uploaded.content_type, handle.tell(), None,
+                        sha256=digest.hexdigest())
 
 
 class StoredOnceUploadHandler(FileUploadHandler):
@@ -86,6 +93,7 @@ class StoredOnceUploadHandler(FileUploadHandler):
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.received = 0
+        self.digest = hashlib.sha256()
         self.file, self.path = staged_file()
 
     def receive_data_chunk(self, raw_data, start):
@@ -96,6 +104,7 @@ class StoredOnceUploadHandler(FileUploadHandler):
             raise SkipFile()
         try:
             self.file.write(raw_data)
+            self.digest.update(raw_data)
         except OSError as error:
             self._discard()
             if disk_space.is_disk_full(error):
@@ -108,7 +117,8 @@ class StoredOnceUploadHandler(FileUploadHandler):
         self.file.flush()
         self.file.seek(0)
         upload = StagedUpload(
-            self.file, self.path, self.file_name, self.content_type, file_size, self.charset, self.content_type_extra
+            self.file, self.path, self.file_name, self.content_type, file_size, self.charset, self.content_type_extra,
+            sha256=self.digest.hexdigest(),
         )
         # self.file stays: Django's parser closes handler.file on errors, and a closed handle
         # costs nothing here (everything after this goes by path).

@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 
 class ApplianceCollector(Collector):
-    SECTIONS = ("jobs", "queue", "engine", "live")
+    SECTIONS = ("jobs", "queue", "engine", "live", "llm")
 
     def describe(self):
         # Without describe() the registry would call collect() at registration, which reads
@@ -115,6 +115,12 @@ class ApplianceCollector(Collector):
         yield GaugeMetricFamily(
             f"{PREFIX}_live_sessions", "Live transcription sessions open now.", value=presence.live_session_count()
         )
+
+
+    def llm_metrics(self):
+        from appliance.metrics import llm_metrics
+
+        yield from llm_metrics.metric_families(PREFIX)
 
 
 def register_collector(registry=REGISTRY):

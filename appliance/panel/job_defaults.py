@@ -9,7 +9,7 @@ from appliance.jobs.models import JobDefaults
 from appliance.jobs.request_options import InvalidJobOptions, parse_job_options
 from appliance.panel import audit
 
-FIELDS = ("model_name", "language", "batch_size", "vad", "word_timestamps")
+FIELDS = ("model_name", "language", "batch_size", "vad", "word_timestamps", "cache_for_everyone")
 
 
 class JobDefaultsForm(forms.Form):
@@ -18,6 +18,11 @@ class JobDefaultsForm(forms.Form):
     batch_size = forms.IntegerField(min_value=1, max_value=64, label="Batch size (audio chunks decoded together)")
     vad = forms.BooleanField(required=False, label="Skip silence (VAD)")
     word_timestamps = forms.BooleanField(required=False, label="Word timestamps")
+    cache_for_everyone = forms.BooleanField(
+        required=False, label="Answer identical audio from anyone's finished job",
+        help_text="Off: an upload is answered from the cache only with the same user's earlier transcript. "
+        "On: from anyone's (the machine transcript only, never their edits).",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,7 +50,7 @@ class JobDefaultsForm(forms.Form):
 
 def initial_values(row):
     return {"model": row.effective_model_name, "language": row.language, "batch_size": row.batch_size,
-            "vad": row.vad, "word_timestamps": row.word_timestamps}
+            "vad": row.vad, "word_timestamps": row.word_timestamps, "cache_for_everyone": row.cache_for_everyone}
 
 
 def describe(row):
@@ -57,6 +62,7 @@ def save_job_defaults(actor, values, request=None):
     before = None if row._state.adding else describe(row)
     row.model_name, row.language, row.batch_size = values["model"], values.get("language", ""), values["batch_size"]
     row.vad, row.word_timestamps, row.updated_by = values["vad"], values["word_timestamps"], actor
+    row.cache_for_everyone = values.get("cache_for_everyone", False)
     with transaction.atomic():
         row.save()
         audit.record(actor, "jobs.defaults", target="job defaults", before=before, after=describe(row),

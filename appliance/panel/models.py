@@ -145,3 +145,44 @@ class ModelOperation(models.Model):
         return {"id": self.pk, "kind": self.kind, "kind_label": self.get_kind_display(),
                 "model_name": self.model_name, "state": self.state, "message": self.message,
                 "finished": self.finished, "updated_at": self.updated_at.isoformat() if self.updated_at else None}
+
+
+class LLMSettings(models.Model):
+    """Where transcript clean-up and summaries are sent: any OpenAI-compatible chat endpoint. Off until
+    an admin turns it on, so nothing leaves the appliance unasked. The API key is no column: it is
+    kept like the appliance's other secrets (APPLIANCE_LLM_API_KEY[_FILE], or a 0600 file in the data
+    dir written by the panel; appliance.panel.llm_settings)."""
+
+    SINGLETON_ID = 1
+
+    enabled = models.BooleanField(default=False)
+    base_url = models.CharField(max_length=300, blank=True, default="", help_text='e.g. "http://10.0.0.5:11434/v1"')
+    model = models.CharField(max_length=200, blank=True, default="")
+    timeout_seconds = models.PositiveIntegerField(default=120)
+    max_tokens = models.PositiveIntegerField(default=1024, help_text="the most tokens one answer may have")
+    context_tokens = models.PositiveIntegerField(default=4096, help_text="the model's context window")
+    # Automatic clean-up after transcription is skipped for these models (already accurate); a person can
+    # still ask for it on the job page.
+    skip_cleanup_models = models.CharField(max_length=300, blank=True, default="large-v2, large-v3, large-v3-turbo",
+                                           help_text="comma-separated model names")
+    custom_prompt_name = models.CharField(max_length=60, blank=True, default="")
+    custom_prompt = models.TextField(blank=True, default="", help_text="an admin's own task, run on the transcript")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name_plural = "LLM settings"
+
+    def __str__(self):
+        return f"LLM settings ({'on' if self.enabled else 'off'})"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=cls.SINGLETON_ID).first() or cls(pk=cls.SINGLETON_ID)
+
+    def cleanup_skip_reason(self, model_name):
+        """Why automatic clean-up does not run for a job of `model_name` ("" when it does)."""
+        if model_name in {name.strip() for name in self.skip_cleanup_models.split(",")}:
+            return f"{model_name} is accurate enough already (an admin listed it under Panel → LLM); ask for a clean-up below if you want one."
+        return ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appliance.panel import job_defaults_views, model_unload_views, user_lock_views, views
+from appliance.panel import job_defaults_views, llm_settings_views, model_unload_views, user_lock_views, views
 
 app_name = "panel"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("models/<str:name>/delete", views.model_delete, name="model-delete"),
     path("models/<str:name>/unload", model_unload_views.model_unload, name="model-unload"),
     path("job-defaults/", job_defaults_views.job_defaults_page, name="job-defaults"),
+    path("llm/", llm_settings_views.llm_page, name="llm"),
     path("devices/", views.devices_page, name="devices"),
     path("tls/", views.tls_page, name="tls"),
     path("tls/generate", views.tls_generate, name="tls-generate"),

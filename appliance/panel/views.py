@@ -19,7 +19,7 @@ from appliance.panel.models import ApplianceSettings, AuditLogEntry, ModelOperat
 from appliance.runtime import presence
 
 
-SECTIONS = (("panel:models", "Models & memory"), ("panel:job-defaults", "Job defaults"),
+SECTIONS = (("panel:models", "Models & memory"), ("panel:job-defaults", "Job defaults"), ("panel:llm", "LLM"),
             ("panel:devices", "Devices"), ("panel:tls", "TLS"),
             ("panel:users", "Users"), ("panel:tokens", "API tokens"), ("panel:system", "System"),
             ("panel:audit", "Audit log"))

@@ -80,6 +80,21 @@ class Appliance:
         return client
 
 
+def appliance_run_inputs(options, steps_per_pair, other_steps):
+    """(seconds, pairs, engine settings, reference speech, a fresh data dir) for a suite that runs the appliance
+    like the jobs suite; plans other_steps + steps_per_pair * pairs and counts the speech as the first."""
+    seconds, pairs = seconds_and_pairs(options)
+    # The job path has no beam knob (greedy). The pipeline is the appliance's default;
+    # `--set pipeline=faster-whisper` measures the job path's own overhead around the same
+    # engine as the baseline.
+    settings = engine_settings(options, beam_size=1, pipeline=options.text("pipeline", "dynamic"))
+    options.plan(other_steps + steps_per_pair * pairs)
+    audio, _ = cached_reference_speech(options, seconds)
+    options.advance("reference speech ready")
+    data_dir = Path(os.environ.get("BENCHMARK_JOBS_DATA_DIR", "/tmp")) / f"wa-bench-{secrets.token_hex(3)}"
+    return seconds, pairs, settings, audio, data_dir
+
+
 def _moment(text):
     return datetime.fromisoformat(text).timestamp() if text else None
 
@@ -172,15 +187,8 @@ def _overhead_rows(job_runs):
 
 
 def run(options):
-    seconds, pairs = seconds_and_pairs(options)
-    # The job path has no beam knob (greedy). The pipeline is the appliance's default;
-    # `--set pipeline=faster-whisper` measures the job path's own overhead around the same
-    # engine as the baseline.
-    settings = engine_settings(options, beam_size=1, pipeline=options.text("pipeline", "dynamic"))
-    options.plan(3 + 4 * pairs)  # speech, appliance up, warm-up job, the job pairs, the queue pairs
-    audio, _ = cached_reference_speech(options, seconds)
-    options.advance("reference speech ready")
-    data_dir = Path(os.environ.get("BENCHMARK_JOBS_DATA_DIR", "/tmp")) / f"wa-bench-{secrets.token_hex(3)}"
+    # Steps: speech, appliance up, warm-up job, then the job pairs and the queue pairs.
+    seconds, pairs, settings, audio, data_dir = appliance_run_inputs(options, steps_per_pair=4, other_steps=3)
     with Appliance(data_dir, settings, options.log) as appliance:
         options.advance("appliance up")
         subjects = {

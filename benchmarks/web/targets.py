@@ -96,6 +96,11 @@ TARGETS = (
     Target("Speaker diarization", "speakers", "added wall time beside transcription (5 min)",
            lambda r: _summary(r, "speakers", "added_wall_percent"), ("<=", 25.0), None, "%",
            lambda value: f"{value:+.1f} % wall time"),
+    Target("Identical audio from the cache", "audio-cache", "slowest cached upload → done",
+           lambda r: _summary(r, "audio-cache", "cached_max_seconds"), ("<=", 1.0), None, "s",
+           lambda value: f"{value:.3f} s instead of a transcription"),
+    Target("LLM clean-up, streamed", "llm-stream", "slowest first token at the client",
+           lambda r: _summary(r, "llm-stream", "appliance_first_token_max_seconds"), ("<=", 2.0), None, "s", None),
     Target("Concurrent users", "api", "API clients served at once within the latency target",
            _concurrent_users, (">=", 10), None, "users", None),
 )

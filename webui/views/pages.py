@@ -26,7 +26,16 @@ def option_choices():
         "max_upload_mb": settings.MAX_UPLOAD_MB,
         "max_upload_bytes": settings.MAX_UPLOAD_MB * 1024 * 1024,
         "max_audio_seconds": settings.MAX_AUDIO_SECONDS,
+        "llm_skip_models": _llm_skip_models(),
     }
+
+
+def _llm_skip_models():
+    """None while no LLM is set up (no clean-up option is offered), else the models it skips."""
+    from appliance.panel.models import LLMSettings
+
+    row = LLMSettings.current()
+    return row.skip_cleanup_models if row.enabled else None
 
 
 def upload(request):
@@ -58,8 +67,22 @@ def job_detail(request, public_id):
         "current": options_of(job),
         **option_choices(),
         **speaker_context(job),
+        "llm": llm_context(job),
     }
     return render(request, "webui/job_detail.html", context)
+
+
+def llm_context(job):
+    """The LLM actions the job page offers (none while no LLM is set up), and their last answers."""
+    from appliance.panel.models import LLMSettings
+
+    row = LLMSettings.current()
+    if not row.enabled:
+        return None
+    actions = [("cleanup", "Clean up"), ("summary", "Summary"), ("action_items", "Action items")]
+    if row.custom_prompt.strip():
+        actions.append(("custom", row.custom_prompt_name or "Custom prompt"))
+    return {"actions": actions, "outputs": job.llm_outputs or {}}
 
 
 @require_POST
