@@ -33,3 +33,14 @@ def log_in(browser, live_server, client, user):
     browser.get(live_server.url + "/accounts/login/")
     browser.add_cookie({"name": "sessionid", "value": client.cookies["sessionid"].value, "path": "/"})
     return browser
+
+
+def page_wait(browser, timeout_seconds, poll_frequency=0.2):
+    """WebDriverWait that polls on when the element it just found was re-rendered: the job page
+    replaces its status, progress and transcript elements as the job moves on, so a lookup can
+    meet an element that is gone by the time its text is read."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, timeout_seconds, poll_frequency=poll_frequency,
+                         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))

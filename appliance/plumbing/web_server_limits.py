@@ -37,10 +37,13 @@ STATUS_LINES = {413: b"413 Payload Too Large", 507: b"507 Insufficient Storage"}
 # Below this a body stays in memory, as Twisted does it.
 IN_MEMORY_BYTES = 100_000
 PUNCH_HOLE_EVERY_BYTES = 8 * 1024 * 1024
-# After a refusal the rest of the body is read and dropped this long before the connection is
-# cut: closing at once, with the client still sending, resets the connection, and the reset
-# can wipe out the answer before the client reads it.
-LINGER_SECONDS = 3
+# After a refusal the rest of the body is read and dropped before the connection is cut:
+# closing at once, with the client still sending, resets the connection, and the reset can wipe
+# out the answer before the client reads it. Like Apache's lingering close, the connection is cut
+# once the client has been quiet this long (it read the answer and stopped), or at the latest
+# after LINGER_LONGEST_SECONDS (a client that never stops sending).
+LINGER_IDLE_SECONDS = 2
+LINGER_LONGEST_SECONDS = 30
 FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE = 0x01, 0x02
 
 
@@ -150,6 +153,7 @@ class LimitedWebRequest(http_protocol.WebRequest):
 
     def handleContentChunk(self, data):
         if self.refused:
+            self._linger()
             return
         self.body_bytes += len(data)
         if self.body_bytes > request_limit_bytes():
@@ -179,7 +183,10 @@ class LimitedWebRequest(http_protocol.WebRequest):
     def _refuse(self, status, message):
         """Answer now, whatever is still on its way, drop what still comes, then hang up."""
         self.refused = True
-        self.content.close()
+        try:
+            self.content.close()
+        except OSError:
+            pass  # flushing the spool's last buffered bytes onto a full disk fails again: they are dropped
         self.content = io.BytesIO()
         body = json.dumps({"error": message}).encode()
         head = (
@@ -191,7 +198,14 @@ class LimitedWebRequest(http_protocol.WebRequest):
         transport = self.channel.transport
         transport.write(head + body)
         transport.loseWriteConnection()
-        reactor.callLater(LINGER_SECONDS, transport.abortConnection)
+        self._linger_ends_at = reactor.seconds() + LINGER_LONGEST_SECONDS
+        self._hang_up = reactor.callLater(LINGER_IDLE_SECONDS, transport.abortConnection)
+
+    def _linger(self):
+        """More of a refused body came: keep the connection while the client is still sending."""
+        hang_up = getattr(self, "_hang_up", None)
+        if hang_up is not None and hang_up.active() and reactor.seconds() < self._linger_ends_at:
+            hang_up.reset(LINGER_IDLE_SECONDS)
 
 
 class SpooledBodyASGIHandler(ASGIHandler):

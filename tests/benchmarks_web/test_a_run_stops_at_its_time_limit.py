@@ -11,9 +11,10 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def test_a_run_past_its_time_limit_fails_and_leaves_no_process(queued_run, celery_worker):
-    # One quick jobs suite can finish inside 40 s on a fast machine with its speech cached: three in a
-    # row cannot, so the limit always falls while an appliance under test is up.
-    run = queued_run(["jobs", "jobs", "jobs"], time_limit_seconds=40)
+    # A quick jobs suite takes 13 s on a fast machine with its speech cached (CI finished three inside
+    # 40 s): ten in a row cannot, so the limit always falls before the run ends, and the servers seen
+    # here must be gone whether it falls inside a suite or between two.
+    run = queued_run(["jobs"] * 10, time_limit_seconds=40)
     servers = wait_until(lambda: suite_servers(run), 40, "the jobs suite starting its appliance")
 
     wait_until(lambda: run.refresh_from_db() or run.is_finished, 60, "the run stopping")

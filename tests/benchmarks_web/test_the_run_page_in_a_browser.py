@@ -2,9 +2,8 @@
 the suite's own steps (not sitting at 0 % until the suite ends), cancels it after a confirmation,
 and the run ends "Cancelled" with every process of its appliance under test gone."""
 import pytest
-from browsers import headless_chromium, log_in
+from browsers import headless_chromium, log_in, page_wait
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 from waiting import wait_until
 
 from benchmarks.process import marked_processes
@@ -30,7 +29,7 @@ def test_an_admin_follows_a_run_step_by_step_and_cancels_it(admin_browser, live_
         quick.click()
     browser.find_element(By.CSS_SELECTOR, "form button.primary").click()
 
-    wait = WebDriverWait(browser, 120, poll_frequency=0.3)
+    wait = page_wait(browser, 120, 0.3)
     wait.until(lambda b: "/panel/benchmarks/runs/" in b.current_url)
     run = BenchmarkRun.objects.get()
     # The bar moves before the suite ends ("reference speech ready" is step 1 of the jobs suite's 7).

@@ -4,8 +4,8 @@ its audio player, panel), and reports no blocked script, style, connection or me
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 from upload_tree import serving, token_client
+from browsers import page_wait
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 PAGES = ("/", "/jobs/", "/live/", "/tokens/", "/panel/", "/panel/models/", "/panel/system/", "/panel/tls/",
@@ -37,7 +37,7 @@ def test_every_page_runs_without_a_policy_violation(tmp_path, browser, admin_use
         browser.find_element(By.NAME, "username").send_keys(admin_user.username)
         browser.find_element(By.NAME, "password").send_keys(user_password)
         browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-        wait = WebDriverWait(browser, 60, poll_frequency=0.25)
+        wait = page_wait(browser, 60, 0.25)
         wait.until(lambda b: "/accounts/login/" not in b.current_url)
         violations = {}
         for page in (*PAGES, f"/jobs/{job['id']}/"):

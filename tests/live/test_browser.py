@@ -3,10 +3,10 @@ speech logs in, presses Start, and the words appear; Stop saves them as a job.""
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from appliance.engine.accuracy import normalize_text
 from appliance.jobs.models import Transcription
+from browsers import page_wait
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -34,7 +34,7 @@ def test_the_words_spoken_into_the_microphone_appear_on_the_live_page_and_are_sa
     browser.find_element(By.NAME, "username").send_keys(staff_user.username)
     browser.find_element(By.NAME, "password").send_keys(user_password)
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    wait = WebDriverWait(browser, 90, poll_frequency=0.25)
+    wait = page_wait(browser, 90, 0.25)
     wait.until(lambda b: b.current_url.endswith("/live/"))
 
     browser.find_element(By.ID, "live-start").click()

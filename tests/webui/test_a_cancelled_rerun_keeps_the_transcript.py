@@ -1,10 +1,9 @@
 """A rerun in a real browser: the transcript stays downloadable while the rerun waits, Cancel asks
 first, and after the cancel the page shows the previous transcript again, done."""
 import pytest
-from browsers import log_in
+from browsers import log_in, page_wait
 from django.core.files import File
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from appliance.jobs.models import Transcription
 
@@ -31,7 +30,7 @@ def test_a_rerun_cancelled_from_the_page_brings_the_transcript_back(phone_browse
                                                                      done_job):
     browser = log_in(phone_browser, live_server, client, staff_user)
     browser.get(f"{live_server.url}/jobs/{done_job.public_id}/")
-    wait = WebDriverWait(browser, 30, poll_frequency=0.2)
+    wait = page_wait(browser, 30, 0.2)
     browser.find_element(By.CSS_SELECTOR, "details.rerun summary").click()
     run_again = wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "details.rerun button.primary"))
     wait.until(lambda b: run_again.is_displayed())

@@ -3,9 +3,9 @@ bar, and follows the job to "Done" by polling (this test server has no WebSocket
 transcript page jumps the player to a clicked segment; nothing is wider than the screen."""
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from appliance.jobs.models import Transcription
+from browsers import page_wait
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -27,7 +27,7 @@ def test_a_file_uploads_from_the_phone_page_and_its_job_is_followed_to_done(
     browser.execute_script("arguments[0].hidden = false", file_input)
     file_input.send_keys(f"{speech_wav}\n{empty}")
 
-    wait = WebDriverWait(browser, 120, poll_frequency=0.2)
+    wait = page_wait(browser, 120, 0.2)
     wait.until(lambda b: "empty.mp3 is empty" in b.find_element(By.ID, "uploads").text)
     done = wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".upload.done"))
     assert "Done" in done[0].text

@@ -6,9 +6,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from appliance.accounts.services import is_locked_out
+from browsers import page_wait
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 NEW_PASSWORD = "a much longer new passphrase 77"
@@ -29,7 +29,7 @@ def log_in_with_the_form(browser, base_url, username, password):
 def test_tokens_are_in_the_navigation_and_a_changed_password_logs_in(log_in_as, live_server, staff_user,
                                                                      user_password):
     browser = log_in_as(staff_user)
-    wait = WebDriverWait(browser, 20, poll_frequency=0.1)
+    wait = page_wait(browser, 20, 0.1)
     browser.get(live_server.url + "/jobs/")
 
     browser.find_element(By.LINK_TEXT, "API tokens").click()
@@ -58,7 +58,7 @@ def test_an_admin_unlocks_a_locked_out_user_from_the_users_page(log_in_as, live_
     assert is_locked_out(staff_user)
 
     browser = log_in_as(admin_user)
-    wait = WebDriverWait(browser, 20, poll_frequency=0.1)
+    wait = page_wait(browser, 20, 0.1)
     browser.get(live_server.url + reverse("panel:users"))
     row = browser.find_element(By.XPATH, f"//tr[td[starts-with(normalize-space(.), '{staff_user.username}')]]")
     assert "locked out" in row.text

@@ -5,10 +5,10 @@ import json
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from appliance.jobs import partial_transcript
 from appliance.jobs.models import Transcription
+from browsers import page_wait
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -39,7 +39,7 @@ def test_a_queued_job_shows_how_it_will_run_and_its_place_in_the_queue(log_in_as
 
     # The job ahead leaves the queue: the page moves this one up without a reload.
     Transcription.objects.filter(original_name="earlier.wav").update(status="cancelled")
-    WebDriverWait(browser, 20, poll_frequency=0.2).until(
+    page_wait(browser, 20, 0.2).until(
         lambda b: "Number 1 in the queue;" in b.find_element(By.ID, "job-eta").text)
 
 
@@ -50,7 +50,7 @@ def test_a_running_jobs_segments_appear_before_it_ends(log_in_as, live_server, s
     browser = log_in_as(staff_user)
 
     browser.get(f"{live_server.url}/jobs/{job.public_id}/")
-    wait = WebDriverWait(browser, 30, poll_frequency=0.2)
+    wait = page_wait(browser, 30, 0.2)
     wait.until(lambda b: "Good morning everyone." in b.find_element(By.ID, "segments").text)
 
     partial_transcript.append(job.pk, [{"index": 1, "start": 2.0, "end": 4.0, "text": " The budget is approved."}])
@@ -67,7 +67,7 @@ def test_the_browser_notifies_when_the_job_is_done(log_in_as, live_server, staff
     job = Transcription.objects.get(public_id=answer.json()["jobs"][0]["id"])
     browser = log_in_as(staff_user)
     browser.get(f"{live_server.url}/jobs/{job.public_id}/")
-    wait = WebDriverWait(browser, 180, poll_frequency=0.25)
+    wait = page_wait(browser, 180, 0.25)
 
     wait.until(lambda b: b.find_element(By.ID, "job-notify").is_displayed())
     browser.find_element(By.ID, "job-notify").click()
@@ -86,7 +86,7 @@ def test_the_upload_page_notifies_as_each_upload_is_transcribed(log_in_as, live_
                                                                  celery_worker):
     browser = log_in_as(staff_user)
     browser.get(live_server.url + "/")
-    wait = WebDriverWait(browser, 180, poll_frequency=0.25)
+    wait = page_wait(browser, 180, 0.25)
     # Permission was granted before (the browser's profile): nothing to click.
     wait.until(lambda b: "You get a browser notification" in b.find_element(By.ID, "uploads-notify-state").text)
 

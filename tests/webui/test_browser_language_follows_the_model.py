@@ -5,7 +5,7 @@ and lists language names, not codes."""
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
-from selenium.webdriver.support.ui import WebDriverWait
+from browsers import page_wait
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -17,7 +17,7 @@ def chosen_text(browser, name):
 def test_the_upload_form_fixes_language_and_task_for_tiny_en_and_says_why(log_in_as, live_server, staff_user):
     browser = log_in_as(staff_user)
     browser.get(live_server.url + "/")
-    wait = WebDriverWait(browser, 20, poll_frequency=0.1)
+    wait = page_wait(browser, 20, 0.1)
     hint = wait.until(lambda b: b.find_element(By.ID, "language-hint").is_displayed() and b.find_element(By.ID, "language-hint"))
 
     assert chosen_text(browser, "model").startswith("tiny.en")
@@ -42,7 +42,7 @@ def test_the_upload_form_fixes_language_and_task_for_tiny_en_and_says_why(log_in
 def test_the_live_page_names_languages_and_explains_the_fixed_choices(log_in_as, live_server, staff_user):
     browser = log_in_as(staff_user)
     browser.get(live_server.url + "/live/")
-    wait = WebDriverWait(browser, 20, poll_frequency=0.1)
+    wait = page_wait(browser, 20, 0.1)
     hint = wait.until(lambda b: b.find_element(By.ID, "live-language-hint").is_displayed()
                       and b.find_element(By.ID, "live-language-hint"))
 

@@ -3,12 +3,12 @@
 daphne is measured by the llm-stream benchmark.)"""
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from appliance.jobs.models import Transcription
 from appliance.panel.models import LLMSettings
 
 from test_job_page_speakers import RESULT
+from browsers import page_wait
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -23,7 +23,7 @@ def test_a_summary_asked_for_on_the_job_page_is_shown_and_kept(logged_in, live_s
     job = _meeting(staff_user)
     browser = logged_in
     browser.get(f"{live_server.url}/jobs/{job.public_id}/")
-    wait = WebDriverWait(browser, 60, poll_frequency=0.2)
+    wait = page_wait(browser, 60, 0.2)
 
     browser.find_element(By.CSS_SELECTOR, '[data-llm-action="summary"]').click()
 

@@ -2,11 +2,11 @@
 rename is saved for the job and shown at once, and the page still fits a phone screen."""
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from appliance.jobs.models import Transcription
 
 from test_job_page_speakers import RESULT
+from browsers import page_wait
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -16,7 +16,7 @@ def test_a_speaker_renamed_on_the_job_page_is_saved_and_shown_in_its_colour(logg
                                        status="done", duration_seconds=5.0, result=RESULT, diarize=True)
     browser = logged_in
     browser.get(f"{live_server.url}/jobs/{job.public_id}/")
-    wait = WebDriverWait(browser, 20, poll_frequency=0.2)
+    wait = page_wait(browser, 20, 0.2)
 
     # The transcript editor refills the segments from the current revision once it has loaded it.
     wait.until(lambda b: b.find_element(By.ID, "transcript-editor").is_displayed())

@@ -5,6 +5,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from appliance.jobs.models import Transcription
+from browsers import page_wait
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -26,7 +27,7 @@ def test_the_heard_word_is_highlighted_and_a_clicked_word_plays(log_in_as, live_
 
     browser = log_in_as(staff_user)
     browser.get(f"{live_server.url}/jobs/{job.public_id}/")
-    wait = WebDriverWait(browser, 30, poll_frequency=0.1)
+    wait = page_wait(browser, 30, 0.1)
     wait.until(lambda b: b.execute_script("return document.getElementById('player').readyState >= 1"))
     # The transcript editor refills the segments from the current revision once it has loaded it.
     wait.until(lambda b: b.find_element(By.ID, "transcript-editor").is_displayed())

@@ -3,9 +3,8 @@ person who leaves anyway is told on the next page which file did not arrive (no 
 import subprocess
 
 import pytest
-from browsers import headless_chromium, log_in
+from browsers import headless_chromium, log_in, page_wait
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from appliance.jobs.models import Transcription
 
@@ -40,7 +39,7 @@ def test_leaving_mid_upload_asks_first_and_the_next_page_names_the_lost_file(
         file_input = browser.find_element(By.ID, "file-input")
         browser.execute_script("arguments[0].hidden = false", file_input)
         file_input.send_keys(str(big_recording))
-        wait = WebDriverWait(browser, 30, poll_frequency=0.2)
+        wait = page_wait(browser, 30, 0.2)
         wait.until(lambda b: "Uploading" in b.find_element(By.ID, "uploads").text)
 
         assert browser.execute_script(ASKS_BEFORE_LEAVING)

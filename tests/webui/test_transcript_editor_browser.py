@@ -5,9 +5,9 @@ import pytest
 from django.core.files import File
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from appliance.jobs.models import Status, Transcription
+from browsers import page_wait
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -39,7 +39,7 @@ def segment_texts(browser):
 
 def test_a_segment_is_edited_replaced_and_restored_in_the_browser(logged_in, live_server, job):
     browser = logged_in
-    wait = WebDriverWait(browser, 30, poll_frequency=0.1)
+    wait = page_wait(browser, 30, 0.1)
     browser.get(f"{live_server.url}/jobs/{job.public_id}/")
     wait.until(lambda b: b.find_element(By.ID, "transcript-editor").is_displayed())
     assert [span.text for span in browser.find_elements(By.CSS_SELECTOR, "#segments .doubtful")] == ["budget"]
@@ -73,7 +73,7 @@ def test_a_segment_is_edited_replaced_and_restored_in_the_browser(logged_in, liv
 
 def test_a_search_result_opens_the_job_at_that_segments_time(logged_in, live_server, job):
     browser = logged_in
-    wait = WebDriverWait(browser, 30, poll_frequency=0.1)
+    wait = page_wait(browser, 30, 0.1)
     browser.get(f"{live_server.url}/jobs/")
     search_box = browser.find_element(By.CSS_SELECTOR, "input[name=q]")
     search_box.send_keys('"meeting notes"', Keys.ENTER)
@@ -91,7 +91,7 @@ def test_a_save_after_someone_elses_shows_their_revision_and_keeps_the_typed_tex
     import json
 
     browser = logged_in
-    wait = WebDriverWait(browser, 30, poll_frequency=0.1)
+    wait = page_wait(browser, 30, 0.1)
     browser.get(f"{live_server.url}/jobs/{job.public_id}/")
     wait.until(lambda b: b.find_element(By.ID, "transcript-editor").is_displayed())
     browser.find_element(By.CSS_SELECTOR, "[data-editor-edit]").click()
