@@ -41,16 +41,25 @@ async def _server_sent(events, cancel):
     loop = asyncio.get_running_loop()
     queue = asyncio.Queue()
 
+    def post(event):
+        # Once the client has gone, the response's event loop may be closed: nobody reads any more.
+        if cancel.is_set() or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(queue.put_nowait, event)
+        except RuntimeError:  # closed between the check and the call
+            pass
+
     def produce():
         try:
             for event in events():
-                loop.call_soon_threadsafe(queue.put_nowait, event)
+                post(event)
         except Exception as problem:  # a bug must still end the stream with a word, not hang it
-            loop.call_soon_threadsafe(queue.put_nowait, {"event": "error", "message": f"Internal error: {problem}"})
+            post({"event": "error", "message": f"Internal error: {problem}"})
             raise
         finally:
             connections.close_all()  # this thread's own connection
-            loop.call_soon_threadsafe(queue.put_nowait, None)
+            post(None)
 
     threading.Thread(target=produce, name="llm-action", daemon=True).start()
     try:
