@@ -26,8 +26,12 @@ PACKAGE, VERSION = "pocketsphinx", "5.1.1"
 ARCHIVE_SHA256 = "675778b309a22dfc9b7d37f7621976bba491d2a5f8c59696bd77fd6d07271355"
 PREFIX = f"{PACKAGE}-{VERSION}/test/"
 LIBRIVOX = [f"data/librivox/sense_and_sensibility_01_austen_64kb-0{n}.wav" for n in (870, 880, 890, 920, 930)]
+# What the reader says in each clip, as the archive transcribes it (lower case, no punctuation).
+LIBRIVOX_TEXTS = [name.removesuffix(".wav") + ".txt" for name in LIBRIVOX]
 MEETING = "regression/chan3.wav"
-FILES = LIBRIVOX + [MEETING]
+FILES = LIBRIVOX + LIBRIVOX_TEXTS + [MEETING]
+# The pauses between the reader's sentences in recorded_reading(), in turn (breaths of a reader).
+READING_PAUSES = (0.8, 1.2, 0.6, 1.0, 0.9)
 
 
 def cache_dir():
@@ -94,6 +98,21 @@ def recorded_conversation(directory, name="recorded-conversation.wav"):
         turns.append(Turn(round(position, 3), round(position + len(samples) / SAMPLE_RATE, 3), speaker, ""))
         position += len(samples) / SAMPLE_RATE
     return write_wav(directory / name, np.concatenate(pieces)), turns
+
+
+def recorded_reading(directory, name="recorded-reading.wav"):
+    """The LibriVox reader's five clips in order with real pauses between them, 16 kHz mono (about
+    29 s); returns (path, the text read). A recording of real speech with a true transcript, for
+    accuracy figures beside espeak-ng's (the long suite repeats it to 30 minutes and more)."""
+    source = fetch()
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    pieces = []
+    for index, clip in enumerate(LIBRIVOX):
+        pieces.append(_samples(source / clip, directory))
+        pieces.append(np.zeros(int(READING_PAUSES[index] * SAMPLE_RATE), dtype=np.float32))
+    text = " ".join(" ".join((source / name).read_text(encoding="utf-8").split()) for name in LIBRIVOX_TEXTS)
+    return write_wav(directory / name, np.concatenate(pieces)), text
 
 
 if __name__ == "__main__":

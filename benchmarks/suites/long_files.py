@@ -1,8 +1,10 @@
 """Long recordings: does the fast engine keep its lead over bare faster-whisper at 5, 30 and 120 minutes?
 
-Each length is the same espeak-ng reference speech (about 5 minutes of the English corpus) said
-again and again with 1.5 s pauses, so the word error rate is comparable across lengths. Per
-length, alternated A/B pairs of fresh processes:
+Each length is one reference said again and again with 1.5 s pauses, so the word error rate is
+comparable across lengths: by default espeak-ng speech (about 5 minutes of the English corpus);
+with `--set source=recorded` a real recording, a LibriVox reader's 29 s of Sense and Sensibility
+with its true transcript (benchmarks/recorded_speech.py). Per length, alternated A/B pairs of
+fresh processes:
 
 - fast: the appliance's engine as the jobs worker runs it (engine_fast's fast side: pooled
   scheduler, one-thread CTranslate2 workers, one malloc arena per core), or with
@@ -25,7 +27,7 @@ from benchmarks.suites.engine import cached_reference_speech, engine_settings
 from benchmarks.suites.engine_fast import files_subject, memory_and_words_checks, worker_settings
 
 NAME = "long"
-DESCRIPTION = ("Long recordings (5, 30, 120 min of repeated espeak-ng speech): fast engine or job path vs bare "
+DESCRIPTION = ("Long recordings (5, 30, 120 min of repeated espeak-ng or real recorded speech): fast engine or job path vs bare "
                "faster-whisper BatchedInferencePipeline, throughput ratio, peak RSS, time to first segment.")
 
 BAR_RATIO, BAR_FROM_MINUTES = 1.6, 30  # the issue's bar (job path, 32 min); the goal is 2x at every length
@@ -35,9 +37,25 @@ QUICK = {"minutes": "0.75", "pairs": 1, "reference_seconds": 20.0}
 PAUSE_SECONDS = 1.5
 
 
+SOURCES = ("espeak", "recorded")
+
+
+def reference_recording(options, defaults):
+    """(path, text) of the speech each length repeats: espeak-ng's or the real recorded reading."""
+    source = options.text("source", "espeak")
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
+    if source == "recorded":
+        from benchmarks.recorded_speech import recorded_reading
+
+        return recorded_reading(options.work_dir / NAME)
+    return cached_reference_speech(options, options.number("reference_seconds", defaults["reference_seconds"]))
+
+
 def recording(options, reference, reference_text, minutes):
     """(path, text) of `minutes` of the reference said again and again, cached in the work dir."""
-    path = options.work_dir / NAME / f"long-{minutes:g}min.wav"
+    source = options.text("source", "espeak")
+    path = options.work_dir / NAME / f"long-{'' if source == 'espeak' else source + '-'}{minutes:g}min.wav"
     path.parent.mkdir(parents=True, exist_ok=True)
     text_file = path.with_suffix(".txt")
     if not (path.is_file() and text_file.is_file()):
@@ -136,7 +154,7 @@ def run(options):
     path_kind = options.text("path", "engine")
     settings = engine_settings(options, beam_size=1, pipeline="dynamic")
     options.plan(1 + len(lengths) * 2 * options.number("pairs", defaults["pairs"]))  # speech, then each run
-    reference = cached_reference_speech(options, options.number("reference_seconds", defaults["reference_seconds"]))
+    reference = reference_recording(options, defaults)
     options.advance("speech ready")
     started = time.perf_counter()
     comparisons, runs = [], []
@@ -163,7 +181,8 @@ def run(options):
                       round(run["transcribe_seconds"], 2), round(run["first_segment_seconds"], 2),
                       round(run["peak_rss_mb"]), round(run["wer"], 4), run["load_average"]] for run in runs],
         }],
-        "settings": {**settings, "path": path_kind, "minutes": ",".join(f"{value:g}" for value in lengths),
+        "settings": {**settings, "path": path_kind, "source": options.text("source", "espeak"),
+                     "minutes": ",".join(f"{value:g}" for value in lengths),
                      "pairs": options.number("pairs", defaults["pairs"]),
                      "reference_seconds": round(wav_seconds(reference[0]), 1), "pause_seconds": PAUSE_SECONDS,
                      "suite_seconds": round(time.perf_counter() - started, 1)},

@@ -34,3 +34,24 @@ def test_the_recording_is_the_reference_said_again_with_pauses(tmp_path):
     repeats = text.count("river")
     assert wav_seconds(path) == pytest.approx(repeats * (wav_seconds(reference) + 1.5), abs=0.01)
     assert wav_seconds(path) >= 10
+
+
+def test_with_source_recorded_the_suite_repeats_real_speech_with_its_true_transcript(tmp_path):
+    from benchmarks.speech import wav_seconds
+
+    options = SuiteOptions(quick=True, work_dir=tmp_path, log=lambda message: None, params={"source": "recorded"})
+    result = run_suite("long", options)
+
+    assert result["settings"]["source"] == "recorded"
+    assert 25 < result["settings"]["reference_seconds"] < 35  # the reader's five clips and their pauses
+    text = (tmp_path / "long" / "long-recorded-0.75min.txt").read_text()
+    assert text.startswith("and mister john dashwood had then leisure to consider")
+    assert wav_seconds(tmp_path / "long" / "long-recorded-0.75min.wav") >= 45
+    assert all(row[7] < 0.5 for row in result["tables"][0]["rows"])  # real words were heard, on both sides
+
+
+def test_an_unknown_source_is_refused_with_the_choices(tmp_path):
+    options = SuiteOptions(quick=True, work_dir=tmp_path, log=lambda message: None, params={"source": "tts"})
+
+    with pytest.raises(ValueError, match="source must be one of espeak, recorded"):
+        run_suite("long", options)
