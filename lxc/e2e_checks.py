@@ -175,7 +175,8 @@ class Checks:
         """Kill each service with SIGKILL while a job runs: it restarts, the job ends done, once."""
         timings = []
         for unit in KILLED_SERVICES:
-            job = self.upload(self.args.long_speech or self.args.speech, batch_size="1")
+            # cache=false: the same file again would otherwise be answered from the earlier run at once.
+            job = self.upload(self.args.long_speech or self.args.speech, batch_size="1", cache="false")
             job = self.job_until(job, lambda row: row["status"] != "queued" and row["progress"] > 0, seconds=120)
             assert job["status"] == "running", f"{unit}: the job was {job['status']} before the kill: use a longer file"
             killed_at = time.monotonic()

@@ -32,9 +32,14 @@ class JobOptions:
     min_speakers: int = None
     max_speakers: int = None
     llm_cleanup: bool = False  # clean up with the LLM after transcription (appliance.jobs.transcript_llm)
+    # Identical audio may be answered from a finished job (audio_cache); `cache=false` transcribes
+    # afresh. A request's choice, not a fact of the job: never stored.
+    use_cache: bool = True
 
     def as_fields(self):
-        return dict(self.__dict__)
+        fields = dict(self.__dict__)
+        del fields["use_cache"]
+        return fields
 
     def engine_options(self):
         return TranscriptionOptions(
@@ -129,6 +134,7 @@ def parse_job_options(data, defaults=None):
     )
     _speaker_options(options, data, base)
     options.llm_cleanup = _bool(data, "llm_cleanup", base.llm_cleanup)
+    options.use_cache = _bool(data, "cache", True)
     try:
         options.engine_options().validate()
         options.diarization_options().validate()

@@ -92,7 +92,7 @@ def _store(user, staged, options):
         audio_sha256=staged.sha256,
         **fields,
     )
-    twin = audio_cache.finished_twin(user, staged.sha256, fields)
+    twin = audio_cache.finished_twin(user, staged.sha256, fields) if options.use_cache else None
     if twin is not None:
         # The same bytes were probed and transcribed before: no probe, no queue.
         audio_cache.answer_from(twin, job)

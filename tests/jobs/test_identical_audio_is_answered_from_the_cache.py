@@ -40,6 +40,13 @@ def test_other_options_are_transcribed_anew(upload, speech_wav, transcribed):
     assert again.cached_from is None and again.status in ("queued", "running")
 
 
+def test_cache_false_transcribes_the_same_audio_anew(upload, speech_wav, transcribed):
+    again = _job(upload(speech_wav, cache="false"))
+
+    assert again.cached_from is None and again.status in ("queued", "running", "done")
+    assert again.audio_sha256 == transcribed.audio_sha256
+
+
 def test_the_cache_copies_the_machine_transcript_not_the_owners_edits(upload, speech_wav, transcribed, staff_client):
     first = transcribed.segments[0]
     edit = {"revision": 1, "segments": [{"id": 0, "text": " Edited by hand."}]}
