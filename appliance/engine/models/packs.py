@@ -86,10 +86,8 @@ def hash_problems(files):
     if problems:
         return problems
     for file in files.values():
-        digest = hashlib.sha256()
         with open(file.path, "rb") as handle:
-            for block in iter(lambda: handle.read(COPY_BLOCK_BYTES), b""):
-                digest.update(block)
+            digest = hashlib.file_digest(handle, "sha256")
         if record_hash(digest.digest()) != file.sha256:
             problems.append(f"{file.path} does not match the checksum in its wheel's RECORD")
     return problems

@@ -211,8 +211,5 @@ def verify_model(name, data_dir):
 
 
 def _sha256_hex(path):
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(packs.COPY_BLOCK_BYTES), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
