@@ -171,6 +171,16 @@ class Checks:
     def upload_and_transcript(self):
         return self.transcript(self.upload(self.args.speech))[1]
 
+    def speakers_with_the_installed_model(self):
+        """Diarization in the container: the speaker weights provisioning assembled into the data
+        dir (they are not in git) load, and every segment of the JSON export names its speaker."""
+        job, _ = self.transcript(self.upload(self.args.speech, diarize="true", cache="false"))
+        status, _, exported = self.client.request("GET", f"{job['api_url']}download/json")
+        assert status == 200, f"JSON export HTTP {status}"
+        segments = json.loads(exported)["segments"]
+        assert segments and all(segment.get("speaker") for segment in segments), f"segments {segments[:2]!r}"
+        return f"{len(segments)} segments, speakers {sorted({segment['speaker'] for segment in segments})}"
+
     def services_come_back_and_the_job_completes_once(self):
         """Kill each service with SIGKILL while a job runs: it restarts, the job ends done, once."""
         timings = []
@@ -303,7 +313,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     checks = Checks(args)
     order = ["healthz", "http_redirects_to_https", "security_headers", "static_files_from_nginx", "login",
-             "upload_and_transcript", "live_websocket", "openai_endpoint", "benchmark_page_runs_a_suite",
+             "upload_and_transcript", "speakers_with_the_installed_model", "live_websocket", "openai_endpoint", "benchmark_page_runs_a_suite",
              "tls_page_and_reload"]
     if args.kill_command:
         order.append("services_come_back_and_the_job_completes_once")
