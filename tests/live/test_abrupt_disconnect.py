@@ -35,4 +35,8 @@ def test_a_vanished_client_has_its_committed_text_saved_and_its_session_released
     assert job.result["text"].startswith(committed_before_drop)
     # Memory and disk released: no session, no spooled audio left behind.
     assert live_engine.engine.session_count == 0
+    # The spooled file goes right after the job's row is committed, so give it that moment.
+    deadline = time.monotonic() + 10
+    while list(live_engine.engine.spool_dir.glob("*.wav")) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not list(live_engine.engine.spool_dir.glob("*.wav"))
