@@ -32,10 +32,13 @@ class JobsClient:
         if not any(cookie.name == "sessionid" for cookie in self.cookies):
             raise RuntimeError("could not log in to the appliance under test")
 
-    def upload(self, path, fields):
-        """POST one file as the upload page does; returns the job summary."""
+    def upload(self, path, fields, cache=False):
+        """POST one file as the upload page does; returns the job summary. A benchmark measures
+        transcription, so by default the identical-audio cache is off: a suite's second upload of
+        the same recording would otherwise be answered from the first one's transcript."""
         boundary = uuid.uuid4().hex
         parts = []
+        fields = {"cache": "true" if cache else "false", **fields}
         for name, value in fields.items():
             parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
         parts.append(
@@ -80,3 +83,10 @@ class JobsClient:
                 return time.perf_counter(), row
             time.sleep(RESULT_POLL_SECONDS)
         raise RuntimeError(f"job {public_id} did not finish within {timeout_seconds} s")
+
+    @staticmethod
+    def require_transcribed(row):
+        """A measured job must have been transcribed, not answered from the identical-audio cache."""
+        if row.get("cached_from_id") is not None:
+            raise RuntimeError(f"job {row['public_id']} was answered from the identical-audio cache, not transcribed")
+        return row

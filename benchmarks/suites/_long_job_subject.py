@@ -58,7 +58,7 @@ def job_subject(appliance, path, text, settings):
             time.sleep(POLL_SECONDS)
         if row["status"] != "done":
             raise RuntimeError(f"the job ended {row['status']}: {row['error_message']}")
-        result = json.loads(row["result"])
+        result = json.loads(client.require_transcribed(row)["result"])
         return {
             "throughput": result["duration"] / (finished - started),
             "transcribe_seconds": finished - started,

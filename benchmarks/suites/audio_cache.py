@@ -28,7 +28,7 @@ def _variant(audio, number, directory):
 
 def _upload_to_done(client, path, settings):
     started = time.perf_counter()
-    job = client.upload(path, {"model": settings["model"]})
+    job = client.upload(path, {"model": settings["model"]}, cache=True)
     finished, row = client.wait_until_finished(job["id"])
     if row["status"] != "done":
         raise RuntimeError(f"the job ended {row['status']}: {row['error_message']}")

@@ -112,7 +112,7 @@ def _job_subject(appliance, audio, settings):
         finished, row = client.wait_until_finished(job["id"])
         if row["status"] != "done":
             raise RuntimeError(f"the job ended {row['status']}: {row['error_message']}")
-        result = json.loads(row["result"])
+        result = json.loads(client.require_transcribed(row)["result"])
         created, began, ended = _moment(row["created_at"]), _moment(row["started_at"]), _moment(row["finished_at"])
         engine = result["timings"]
         return {
@@ -143,7 +143,7 @@ def _job_queue_subject(appliance, files, settings):
         failed = [row for row in rows if row["status"] != "done"]
         if failed:
             raise RuntimeError(f"{len(failed)} queued job(s) did not finish: {failed[0]['error_message']}")
-        results = [json.loads(row["result"]) for row in rows]
+        results = [json.loads(client.require_transcribed(row)["result"]) for row in rows]
         seconds = max(moment for moment, _ in finished) - started
         audio_seconds = sum(result["duration"] for result in results)
         return {"throughput": audio_seconds / seconds, "transcribe_seconds": seconds,

@@ -55,3 +55,16 @@ def test_an_unknown_source_is_refused_with_the_choices(tmp_path):
 
     with pytest.raises(ValueError, match="source must be one of espeak, recorded"):
         run_suite("long", options)
+
+
+def test_on_the_job_path_every_pair_transcribes_the_same_recording_afresh(tmp_path):
+    """The second upload of the same recording must not be answered from the identical-audio
+    cache (a 0.06 s "run" once made the median ratio 48x): the suite raises if a measured job was."""
+    options = SuiteOptions(quick=True, work_dir=tmp_path, log=lambda message: None,
+                           params={"path": "job", "pairs": "2"})
+    result = run_suite("long", options)
+
+    fast_rows = [row for row in result["tables"][0]["rows"] if row[2] == "fast"]
+    assert len(fast_rows) == 2
+    assert all(row[7] < 0.5 for row in fast_rows)
+    assert result["settings"]["path"] == "job"
