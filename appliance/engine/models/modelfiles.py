@@ -1,4 +1,5 @@
 """What makes a directory a usable CTranslate2 Whisper model."""
+import hashlib
 import json
 from pathlib import Path
 
@@ -13,6 +14,12 @@ SOURCE_MARKER = ".source.json"
 
 def models_root(data_dir):
     return Path(data_dir) / "models"
+
+
+def sha256_hex(path):
+    """A file's SHA-256 as hex, read in blocks (model files run to gigabytes)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def directory_problems(path):

@@ -1,5 +1,4 @@
 """Find a model's files: the data directory first, then offline packs, then (if allowed) the hub."""
-import hashlib
 import shutil
 import socket
 import tempfile
@@ -14,6 +13,7 @@ from appliance.engine.models.modelfiles import (
     directory_problems,
     models_root,
     read_source_marker,
+    sha256_hex,
     vocabulary_is_multilingual,
     weights_bytes,
     write_source_marker,
@@ -199,7 +199,7 @@ def verify_model(name, data_dir):
         marker = read_source_marker(directory) or {}
         problems = directory_problems(directory)
         if not problems and "model_bin_sha256" in marker:
-            if _sha256_hex(directory / "model.bin") != marker["model_bin_sha256"]:
+            if sha256_hex(directory / "model.bin") != marker["model_bin_sha256"]:
                 problems.append("model.bin does not match the checksum recorded when it was assembled")
         return VerifyReport(name, marker.get("source", "directory"), str(directory), tuple(problems))
     if pack and packs.pack_installed(pack):
@@ -208,8 +208,3 @@ def verify_model(name, data_dir):
         location = str(next(iter(files.values())).path.parent)
         return VerifyReport(name, "pack", location, tuple(problems))
     return VerifyReport(name, "", str(directory), ("the model is not installed",))
-
-
-def _sha256_hex(path):
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -6,13 +6,13 @@ the updater, or an administrator's own CAM++-compatible model), then in this use
 weights assembled on the machine (speaker_weights.py); a copy counts only when the weights are
 whole and their SHA-256 is the recipe's.
 """
-import hashlib
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from appliance.engine.errors import ModelNotAvailableError
+from appliance.engine.models.modelfiles import models_root, sha256_hex
 
 SPEAKER_MODEL_NAME = "campplus-cn-en-16k"
 BUNDLED_DIR = Path(__file__).resolve().parent / "weights"
@@ -34,7 +34,7 @@ class SpeakerModelFile:
 
 
 def installed_dir(data_dir):
-    return Path(data_dir) / "models" / "speakers"
+    return models_root(data_dir) / "speakers"
 
 
 def cache_dir():
@@ -47,11 +47,6 @@ def recipe():
     return json.loads(RECIPE.read_text(encoding="utf-8"))
 
 
-def sha256_of(path):
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def is_ours(directory):
     """True when `directory` holds this appliance's graph (not an administrator's own model)."""
     graph = Path(directory) / GRAPH.name
@@ -60,10 +55,14 @@ def is_ours(directory):
 
 def is_installed(directory):
     """The graph and the weights the recipe makes, complete and unaltered, are in `directory`."""
+    return is_ours(directory) and _weights_complete(directory)
+
+
+def _weights_complete(directory):
     weights = Path(directory) / WEIGHTS_NAME
     expected = recipe()
-    return (is_ours(directory) and weights.is_file() and weights.stat().st_size == expected["weights_bytes"]
-            and sha256_of(weights) == expected["weights_sha256"])  # fmt: skip
+    return (weights.is_file() and weights.stat().st_size == expected["weights_bytes"]
+            and sha256_hex(weights) == expected["weights_sha256"])  # fmt: skip
 
 
 def speaker_model_candidates(data_dir, name=SPEAKER_MODEL_NAME):
@@ -74,7 +73,7 @@ def _usable(path):
     if not (path.is_file() and path.stat().st_size > 0):
         return False
     # The appliance's own graph is nothing without its weights; an administrator's model is taken as it is.
-    return is_installed(path.parent) if is_ours(path.parent) else True
+    return _weights_complete(path.parent) if is_ours(path.parent) else True
 
 
 def resolve_speaker_model(data_dir, name=SPEAKER_MODEL_NAME):

@@ -87,7 +87,8 @@ class SpeakerModels:
         except Exception as error:  # onnxruntime says only "failed to load" in its own words
             raise ModelNotAvailableError(
                 f"The speaker model file {model_file.path} is damaged and cannot be loaded ({type(error).__name__}): "
-                "replace it or remove it to use the model shipped with the appliance."
+                "remove it, then run `python -m appliance.engine.speakers.speaker_weights install "
+                f"{self._manager.config.data_dir}` to put the appliance's own model there."
             ) from None
         load_seconds = time.perf_counter() - started
         memory_mb, measured = settle_memory_mb(estimate_mb, probe.delta_mb())

