@@ -47,6 +47,14 @@ def test_cache_false_transcribes_the_same_audio_anew(upload, speech_wav, transcr
     assert again.audio_sha256 == transcribed.audio_sha256
 
 
+def test_a_cache_value_that_is_no_yes_or_no_is_refused_and_nothing_is_stored(upload, speech_wav, transcribed):
+    response = upload(speech_wav, cache="sometimes")
+
+    assert response.status_code == 400
+    assert "cache must be true or false" in response.json()["error"]
+    assert list(Transcription.objects.all()) == [transcribed]
+
+
 def test_the_cache_copies_the_machine_transcript_not_the_owners_edits(upload, speech_wav, transcribed, staff_client):
     first = transcribed.segments[0]
     edit = {"revision": 1, "segments": [{"id": 0, "text": " Edited by hand."}]}
