@@ -15,6 +15,7 @@ chunk of each batch made the words change with the company, by up to 2 points of
 The decoding itself is faster-whisper's BatchedInferencePipeline.forward(), so prompts,
 timestamps, word alignment and text are produced by the same code as the plain path.
 """
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -25,8 +26,10 @@ from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import BatchedInferencePipeline
 
 from appliance.engine.files.batched import faster_whisper_options, faster_whisper_segments
+from appliance.engine.files.audio import SAMPLE_RATE
 from appliance.engine.files.chunking import (
     CHUNK_SECONDS,
+    Chunk,
     ChunkPlan,
     audio_features,
     chunk_audio,
@@ -204,7 +207,7 @@ class SlicedEncoder:
         return ctranslate2.StorageView.from_array(np.ascontiguousarray(np.concatenate(parts)))
 
 
-def decode_batch(whisper, features, works, decoding):
+def decode_batch(whisper, features, works, decoding, margin_seconds=DEFAULT_MARGIN_SECONDS):
     """Decode one batch; returns, per chunk, faster-whisper segments in speech-only time.
 
     A chunk whose decoding failed by faster-whisper's own measure (average log-probability
@@ -212,18 +215,24 @@ def decode_batch(whisper, features, works, decoding):
     again in a full 30 s window, as the plain path would, and the likelier of the two is kept.
     Whisper was trained on 30 s windows; now and then a short one makes it close a chunk after
     a few words (an MP3 of 11 s in the tests: "The quick roundfoc stump, sober m" at -1.15,
-    all three sentences at -0.57 in 30 s). A chunk whose last timestamp ends more than
-    CUT_SHORT_SECONDS before its speech does was closed early, its last words dropped (tiny.en
-    on a 28 s queue file: "...The weather today is" with 1.9 s of speech left, when every other
-    chunk of the queue ended within 0.25 s of its speech); it is retried the same way, and the
-    retry is kept when it reaches the end. Only those chunks pay for the wider window.
+    all three sentences at -0.57 in 30 s).
+
+    A chunk whose last timestamp ends more than CUT_SHORT_SECONDS before its speech does was
+    closed early, its last words dropped (tiny.en on a 28 s queue file: "...The weather today
+    is" with 1.9 s of speech left, when every other chunk of the queue ended within 0.25 s of
+    its speech). Only its last segment and the speech after it are decoded again, as a chunk of
+    their own (complete_tails): a 30 s window for the whole chunk cost 0.8 s of a worker's time per
+    retry on 2 cores, a few seconds of tail 0.1 s. Where the tail cannot be read on its own
+    (its decoding fails or stops short too), the whole chunk gets the 30 s window after all.
     """
     options = decoding.whisper_options
     outputs = _forward(whisper, features, works, decoding)
     for work in works:
-        work.encoding = None  # used; the retry below pads differently
-    doubtful = [position for position, (output, work) in enumerate(zip(outputs, works))
-                if _failed(output, options) or _cut_short(output, work)]
+        work.encoding = None  # used; the retries below pad differently
+    failed = [position for position, output in enumerate(outputs) if _failed(output, options)]
+    cut_short = [position for position, (output, work) in enumerate(zip(outputs, works))
+                 if position not in failed and _cut_short(output, work)]
+    doubtful = sorted(failed + complete_tails(whisper, outputs, works, cut_short, decoding, margin_seconds))
     if doubtful and features.shape[-1] < MAX_FRAMES:
         # Padding the padded features further equals padding the chunk's own: zeros either way.
         wide = np.stack([pad_or_trim(features[position], MAX_FRAMES) for position in doubtful])
@@ -232,6 +241,72 @@ def decode_batch(whisper, features, works, decoding):
             if _better(output, outputs[position], works[position]):
                 outputs[position] = output
     return [list(faster_whisper_segments([output], options)) for output in outputs]
+
+
+def complete_tails(whisper, outputs, works, positions, decoding, margin_seconds=DEFAULT_MARGIN_SECONDS):
+    """Decode the speech after the last timestamp of each cut-short chunk at `positions`, as a
+    chunk of its own with the chunk's text so far as its prompt, and append its segments. Returns
+    the positions this could not mend (the tail's decoding failed, stopped short as well, or
+    said the prompt again): those need the wide retry.
+
+    The prompt matters: on its own, tiny.en heard the 3.4 s tail "...is to be ill-disposed" of a
+    LibriVox reading as "is to be a old-sposed"; with the sentence before it as the prompt, its
+    words are the ones the 30 s window gives. A tail that decodes to nothing had no words in it
+    (breath or noise after the speech): the first decoding is kept. Each tail is padded to its own
+    bucket and decoded alone (its prompt is its own), so the words never depend on the batch.
+    """
+    unreadable = []
+    for position in positions:
+        output = outputs[position]
+        tail = tail_work(works[position], output[-1]["end"])
+        tail_output = _forward(whisper, dynamic_batch_features(whisper.feature_extractor, [tail], margin_seconds),
+                               [tail], _with_context(decoding, output))[0]
+        if (_failed(tail_output, decoding.whisper_options) or _cut_short(tail_output, tail)
+                or _repeats(tail_output, output)):
+            unreadable.append(position)
+        else:
+            outputs[position] = output + tail_output
+    return unreadable
+
+
+def tail_work(work, start):
+    """The part of a chunk from `start` (seconds on the speech-only timeline) to its end."""
+    audio = work.audio()[max(0, round((start - work.chunk.offset) * SAMPLE_RATE)):]
+    chunk = Chunk(work.chunk.clips, start, audio.size / SAMPLE_RATE)
+    return ChunkWork(owner=work.owner, index=work.index, chunk=chunk, samples=None, audio_samples=audio)
+
+
+def _with_context(decoding, output):
+    """The decoding settings with the caller's prompt followed by the text decoded so far
+    (faster-whisper keeps the prompt's last 223 tokens: Whisper's limit)."""
+    context = _text(output)
+    prompt = " ".join(part for part in (decoding.whisper_options.initial_prompt, context) if part) or None
+    return dataclasses.replace(decoding, whisper_options=dataclasses.replace(decoding.whisper_options,
+                                                                             initial_prompt=prompt))
+
+
+# Words at the start of a tail that, found among the last words before it, make it an echo of
+# its prompt rather than new speech.
+ECHO_WORDS = 3
+ECHO_SEARCH_WORDS = 40
+
+
+def _repeats(tail_output, output):
+    """Whether the tail starts by saying again words of the text before it (its prompt)."""
+    tail = _words(_text(tail_output))[:ECHO_WORDS]
+    if len(tail) < ECHO_WORDS:
+        return False
+    before = _words(_text(output))[-ECHO_SEARCH_WORDS:]
+    return any(before[start:start + ECHO_WORDS] == tail for start in range(len(before) - ECHO_WORDS + 1))
+
+
+def _text(output):
+    return "".join(segment["text"] for segment in output).strip()
+
+
+def _words(text):
+    return "".join(character.lower() if character.isalnum() or character.isspace() else " "
+                   for character in text).split()
 
 
 def _forward(whisper, features, works, decoding):

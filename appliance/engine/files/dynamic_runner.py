@@ -34,7 +34,7 @@ def run_dynamic(whisper, samples, options, language, on_batch, check_cancel,
         return dynamic_batch_features(whisper.feature_extractor, batch, margin_seconds)
 
     def infer(batch, features):
-        return decode_batch(whisper, features, batch, decoding)
+        return decode_batch(whisper, features, batch, decoding, margin_seconds)
 
     workers = whisper.model.num_workers
     batches = bucket_batches(works, batch_size_per_worker(options.batch_size, workers), margin_seconds)

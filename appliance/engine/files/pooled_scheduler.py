@@ -266,7 +266,7 @@ class PooledScheduler:
             return None, error
         job = works[0].owner
         try:
-            return decode_batch(job.loaded.whisper, features, works, job.decoding), None
+            return decode_batch(job.loaded.whisper, features, works, job.decoding, self._margin_seconds), None
         except Exception as error:
             logger.exception("a pooled batch of %d chunks failed", len(works))
             return None, error
