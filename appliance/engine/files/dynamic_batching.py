@@ -271,7 +271,8 @@ def complete_tails(whisper, outputs, works, positions, decoding, margin_seconds=
 
 def tail_work(work, start):
     """The part of a chunk from `start` (seconds on the speech-only timeline) to its end."""
-    audio = work.audio()[max(0, round((start - work.chunk.offset) * SAMPLE_RATE)):]
+    start = max(start, work.chunk.offset)  # a timestamp before the chunk would shift its tail's times
+    audio = work.audio()[round((start - work.chunk.offset) * SAMPLE_RATE):]
     chunk = Chunk(work.chunk.clips, start, audio.size / SAMPLE_RATE)
     return ChunkWork(owner=work.owner, index=work.index, chunk=chunk, samples=None, audio_samples=audio)
 

@@ -28,6 +28,7 @@ from appliance.engine.files.dynamic_batching import (
     dynamic_batch_features,
     plan_dynamic_chunks,
     prepare_decoding,
+    tail_work,
 )
 from benchmarks.recorded_speech import recorded_reading
 
@@ -166,3 +167,15 @@ def test_a_tail_that_cannot_be_read_alone_falls_back_to_the_30_s_window(manager,
     assert windows[2] == MAX_FRAMES and len(windows) == 3
     text = " ".join(segment.text for segment in segments)
     assert "and and and" not in text and not np.isnan(segments[-1].end)
+
+
+def test_a_tail_starts_within_its_chunk_and_keeps_the_chunks_timeline():
+    samples = np.arange(16000 * 10, dtype=np.float32)
+    work = ChunkWork(None, 3, Chunk([{"start": 0, "end": samples.size}], 40.0, 10.0), samples)
+
+    tail = tail_work(work, 47.5)
+    assert (tail.chunk.offset, tail.chunk.duration, tail.index) == (47.5, 2.5, 3)
+    assert tail.audio()[0] == 16000 * 7.5
+
+    before = tail_work(work, 12.0)  # a timestamp before the chunk: the whole chunk, on its own times
+    assert (before.chunk.offset, before.chunk.duration) == (40.0, 10.0)
