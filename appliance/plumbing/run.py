@@ -176,6 +176,9 @@ def main():
     data_dir.mkdir(parents=True, exist_ok=True)
     supervisor = Supervisor(data_dir, port)
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    # Ctrl-C (SIGINT) stops the tree even when the parent started it with SIGINT ignored, as a
+    # shell does for `make run &` in a script: Python then installs no KeyboardInterrupt of its own.
+    signal.signal(signal.SIGINT, _raise_interrupt)
     exit_code = 0
     try:
         supervisor.start_redis()
