@@ -25,6 +25,7 @@ from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import BatchedInferencePipeline
 
+from appliance.engine.accuracy import normalize_text
 from appliance.engine.files.batched import faster_whisper_options, faster_whisper_segments
 from appliance.engine.files.audio import SAMPLE_RATE
 from appliance.engine.files.chunking import (
@@ -263,7 +264,7 @@ def complete_tails(whisper, outputs, works, positions, decoding, margin_seconds=
         tail_output = _forward(whisper, dynamic_batch_features(whisper.feature_extractor, [tail], margin_seconds),
                                [tail], _with_context(decoding, output))[0]
         if (_failed(tail_output, decoding.whisper_options) or _cut_short(tail_output, tail)
-                or _repeats(tail_output, output)):
+                or _repeats(tail_output, output, decoding.language)):
             unreadable.append(position)
         else:
             outputs[position] = output + tail_output
@@ -293,22 +294,17 @@ ECHO_WORDS = 3
 ECHO_SEARCH_WORDS = 40
 
 
-def _repeats(tail_output, output):
+def _repeats(tail_output, output, language="en"):
     """Whether the tail starts by saying again words of the text before it (its prompt)."""
-    tail = _words(_text(tail_output))[:ECHO_WORDS]
+    tail = normalize_text(_text(tail_output), language).split()[:ECHO_WORDS]
     if len(tail) < ECHO_WORDS:
         return False
-    before = _words(_text(output))[-ECHO_SEARCH_WORDS:]
+    before = normalize_text(_text(output), language).split()[-ECHO_SEARCH_WORDS:]
     return any(before[start:start + ECHO_WORDS] == tail for start in range(len(before) - ECHO_WORDS + 1))
 
 
 def _text(output):
     return "".join(segment["text"] for segment in output).strip()
-
-
-def _words(text):
-    return "".join(character.lower() if character.isalnum() or character.isspace() else " "
-                   for character in text).split()
 
 
 def _forward(whisper, features, works, decoding):

@@ -23,6 +23,7 @@ from appliance.engine.files.dynamic_batching import (
     _better,
     _cut_short,
     _repeats,
+    _text,
     complete_tails,
     decode_batch,
     dynamic_batch_features,
@@ -100,10 +101,6 @@ def first_chunk(manager, tmp_path_factory):
     return work, decoding
 
 
-def _words(output):
-    return "".join(segment["text"] for segment in output)
-
-
 def test_a_cut_short_chunk_gets_its_last_words_from_its_tail_alone(manager, first_chunk):
     work, decoding = first_chunk
     with manager.acquire("tiny.en") as loaded:
@@ -118,7 +115,7 @@ def test_a_cut_short_chunk_gets_its_last_words_from_its_tail_alone(manager, firs
     mended = outputs[0]
     assert unreadable == []
     assert not _cut_short(mended, work)
-    assert word_error_rate(_words(whole), _words(mended)) <= 0.05, (_words(whole), _words(mended))
+    assert word_error_rate(_text(whole), _text(mended)) <= 0.05, (_text(whole), _text(mended))
     starts = [segment["start"] for segment in mended]
     assert starts == sorted(starts) and mended[-1]["end"] <= work.chunk.offset + work.chunk.duration + 0.5
 
