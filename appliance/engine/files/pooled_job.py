@@ -53,6 +53,11 @@ class PooledJob:
         return (held + self.queued_samples) / SAMPLE_RATE
 
     @property
+    def reading(self):
+        """Opened, and its file not yet read to the end: more of its chunks are on their way."""
+        return self.stream is not None and not self.stream.plan.complete and not self.settled
+
+    @property
     def queued_speech_seconds(self):
         return self.queued_samples / SAMPLE_RATE
 

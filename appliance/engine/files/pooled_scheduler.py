@@ -53,8 +53,11 @@ IDLE_POLL_SECONDS = 0.2
 # Feeders decoding or finding speech at once: a 2-hour upload and a 20-second one both advance
 # (each takes turns of one step, 32 s of audio), and the model keeps the other cores.
 PREPARE_THREADS = 2
-# While jobs are still being prepared, a batch that is not full waits up to this long for their
-# chunks (a queue of files arriving together otherwise starts with batches of one or two).
+# While jobs are still being prepared or read, a batch that is not full waits up to this long for
+# their chunks. A queue of files arriving together otherwise starts with batches of one or two. A
+# long file's feeder shares the cores with the model: with every batch taken as soon as a worker
+# was free, the first five batches of the 32-minute recording were single chunks, and a third
+# of the later ones were half full. A decoding step of one chunk costs nearly what a step of four does.
 PARTIAL_BATCH_WAIT_SECONDS = 1.0
 
 
@@ -238,7 +241,7 @@ class PooledScheduler:
         while not self._closed.is_set():
             self._drop_cancelled()
             with self._condition:
-                more_coming = self._feeding > 0
+                more_coming = self._feeding > 0 or any(job.reading for job in self._active)
                 waited_enough = waiting_since is not None and time.monotonic() - waiting_since >= PARTIAL_BATCH_WAIT_SECONDS
                 works = self._queue.next_batch(self._batch_size_for, allow_partial=not more_coming or waited_enough,
                                                partial_after=PARTIAL_BATCH_WAIT_SECONDS)
