@@ -28,6 +28,7 @@ from faster_whisper.transcribe import BatchedInferencePipeline
 from appliance.engine.accuracy import normalize_text
 from appliance.engine.files.batched import faster_whisper_options, faster_whisper_segments
 from appliance.engine.files.audio import SAMPLE_RATE
+from appliance.engine.files.pipelined_decoding import batch_size_per_worker
 from appliance.engine.files.chunking import (
     CHUNK_SECONDS,
     Chunk,
@@ -156,22 +157,38 @@ def dynamic_batch_features(feature_extractor, works, margin_seconds=DEFAULT_MARG
     ])
 
 
-def bucket_batches(works, batch_size, margin_seconds=DEFAULT_MARGIN_SECONDS, window_batches=4):
-    """Batches of chunks of one padding bucket each, longest first.
+def chunks_per_batch(batch_size, workers, frames):
+    """Chunks in a batch of one padding bucket, `frames` each, when `workers` batches are in the model at once.
+
+    batch_size means what it means to faster-whisper: that many 30 s windows in the model at a
+    time. The model's memory grows with the frames it holds (each chunk keeps every decoder
+    layer's cross-attention keys and values for its positions), so the workers' batches together
+    hold at most batch_size full windows' frames, and a batch takes at least its share of full
+    windows (batch_size_per_worker) and never more than batch_size chunks. Shorter chunks
+    make fuller decoding steps: on the 32-minute reading (tiny.en, 2 one-thread workers, batch 8)
+    6 chunks of 19.5 s per batch instead of 4 took 5-7 % less time and 50 MB more memory, and the
+    words are the same (each chunk is padded to its own bucket, whatever its companions).
+    """
+    share = batch_size_per_worker(batch_size, workers)
+    return max(share, min(batch_size, batch_size * MAX_FRAMES // (max(1, workers) * frames)))
+
+
+def bucket_batches(works, batch_size, margin_seconds=DEFAULT_MARGIN_SECONDS, window_batches=4, workers=1):
+    """Batches of chunks of one padding bucket each, longest first, sized by chunks_per_batch.
 
     Grouped within windows of `window_batches` batches rather than across the whole file:
     the first chunks of a long recording are then done early, so its first segments reach
     the progress callback after a few batches instead of at the very end.
     """
-    window = batch_size * window_batches
+    window = batch_size_per_worker(batch_size, workers) * window_batches
     batches = []
     for start in range(0, len(works), window):
         buckets = {}
         for work in works[start:start + window]:
             buckets.setdefault(padded_frames(work.duration, margin_seconds), []).append(work)
         for frames in sorted(buckets, reverse=True):
-            same = buckets[frames]
-            batches.extend(same[first:first + batch_size] for first in range(0, len(same), batch_size))
+            same, size = buckets[frames], chunks_per_batch(batch_size, workers, frames)
+            batches.extend(same[first:first + size] for first in range(0, len(same), size))
     return batches
 
 

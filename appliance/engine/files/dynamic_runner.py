@@ -15,7 +15,7 @@ from appliance.engine.files.dynamic_batching import (
 )
 from appliance.engine.models.memory_release import release_free_memory
 from appliance.engine.files.ordered_segments import OrderedSegments
-from appliance.engine.files.pipelined_decoding import batch_size_per_worker, run_pipelined
+from appliance.engine.files.pipelined_decoding import run_pipelined
 from appliance.engine.files.run_outcome import RunOutcome
 
 
@@ -37,7 +37,7 @@ def run_dynamic(whisper, samples, options, language, on_batch, check_cancel,
         return decode_batch(whisper, features, batch, decoding, margin_seconds)
 
     workers = whisper.model.num_workers
-    batches = bucket_batches(works, batch_size_per_worker(options.batch_size, workers), margin_seconds)
+    batches = bucket_batches(works, options.batch_size, margin_seconds, workers=workers)
     results = run_pipelined(batches, prepare, infer, workers=workers)
     try:
         for batch, outputs in results:

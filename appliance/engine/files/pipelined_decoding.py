@@ -133,9 +133,10 @@ def available_cores():
 
 
 def batch_size_per_worker(batch_size, workers):
-    """Chunks per batch when `workers` batches are in the model at once.
+    """Chunks per batch of full 30 s windows when `workers` batches are in the model at once
+    (shorter chunks may take more: dynamic_batching.chunks_per_batch).
 
-    The batch size bounds the chunks the model holds at a time, whatever the worker count: its
+    The batch size bounds the windows the model holds at a time, whatever the worker count: its
     memory grows with them (cross-attention keys and values for every chunk). Two workers each
     running the whole batch size took the pooled queue of base from 499 MB to 737 MB; with half
     each, 528 MB, and no slower (15.1 s against 18.4 s: smaller batches finish in step).

@@ -30,6 +30,7 @@ from concurrent.futures import Future
 from appliance.engine.files.dynamic_batching import (
     DEFAULT_MARGIN_SECONDS,
     DEFAULT_MAX_CHUNK_SECONDS,
+    chunks_per_batch,
     decode_batch,
     dynamic_batch_features,
     padded_frames,
@@ -39,7 +40,7 @@ from appliance.engine.files.fair_queue import FairChunkQueue
 from appliance.engine.models.memory_release import release_free_memory
 from appliance.engine.transcription_options import TranscriptionOptions
 from appliance.engine.files.pipeline import transcribe as transcribe_alone
-from appliance.engine.files.pipelined_decoding import batch_size_per_worker, run_pipelined
+from appliance.engine.files.pipelined_decoding import run_pipelined
 from appliance.engine.files.pooled_job import PooledJob
 
 logger = logging.getLogger(__name__)
@@ -254,7 +255,8 @@ class PooledScheduler:
             yield works
 
     def _batch_size_for(self, first_work):
-        return batch_size_per_worker(self._batch_size or first_work.owner.options.batch_size, self._workers)
+        return chunks_per_batch(self._batch_size or first_work.owner.options.batch_size, self._workers,
+                                padded_frames(first_work.duration, self._margin_seconds))
 
     def _prepare_batch(self, works):
         job = works[0].owner

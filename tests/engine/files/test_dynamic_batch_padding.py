@@ -1,10 +1,18 @@
 """Each chunk is padded to its own length bucket plus a margin, never to a fixed 30 s window,
 and only chunks of one bucket share a batch."""
 import numpy as np
+import pytest
 from faster_whisper.feature_extractor import FeatureExtractor
 
 from appliance.engine.files.chunking import Chunk
-from appliance.engine.files.dynamic_batching import MAX_FRAMES, ChunkWork, bucket_batches, dynamic_batch_features, padded_frames
+from appliance.engine.files.dynamic_batching import (
+    MAX_FRAMES,
+    ChunkWork,
+    bucket_batches,
+    chunks_per_batch,
+    dynamic_batch_features,
+    padded_frames,
+)
 
 SAMPLE_RATE = 16000
 
@@ -61,3 +69,28 @@ def test_buckets_are_formed_within_windows_so_the_start_of_a_long_file_comes_fir
     batches = bucket_batches(works, batch_size=2, window_batches=1)
 
     assert [[work.index for work in batch] for batch in batches] == [[0, 1], [2, 3], [4, 5], [6, 7]]
+
+
+@pytest.mark.parametrize("batch_size, workers, seconds, chunks", [
+    (8, 2, 30.0, 4),   # full windows: each worker its share, as before
+    (8, 2, 19.5, 6),   # the 32-minute reading's 17.5 s bucket: 12 chunks of 19.5 s in all
+    (8, 2, 22.0, 5),
+    (8, 2, 4.5, 8),    # short chunks: never more than the batch size
+    (8, 1, 19.5, 8),   # one worker holds the whole batch size already
+    (1, 2, 5.0, 1),
+    (5, 2, 30.0, 3),   # the share rounds up, as batch_size_per_worker does
+])
+def test_chunks_per_batch_keeps_the_frames_of_batch_size_full_windows(batch_size, workers, seconds, chunks):
+    frames = round(seconds * 100)
+    assert chunks_per_batch(batch_size, workers, frames) == chunks
+    if chunks > -(-batch_size // workers):
+        assert workers * chunks * frames <= batch_size * MAX_FRAMES
+
+
+def test_bucket_batches_size_each_bucket_for_the_workers():
+    durations = [17.0] * 7 + [3.0] * 9
+    works = [_work(index, seconds) for index, seconds in enumerate(durations)]
+
+    batches = bucket_batches(works, batch_size=8, workers=2, window_batches=4)
+
+    assert [len(batch) for batch in batches] == [6, 1, 8, 1]
