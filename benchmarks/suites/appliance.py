@@ -20,6 +20,8 @@ import time
 
 import psutil
 
+from benchmarks.abtest import compare
+
 NAME = "appliance"
 DESCRIPTION = "HTTPS vs plain HTTP request latency through nginx, provisioning and start-up times (run in the container)."
 
@@ -71,7 +73,8 @@ def _figures(samples):
 
 def interleaved_blocks(sides, requests, blocks, advance=None):
     """sides: {label: _Side}, exactly two. Each block sends `requests` to each side, one at a time
-    and in turn, the first of every pair swapping with each request. One row per block and side."""
+    and in turn, the first of every pair swapping with each request. One row per block and side,
+    the block numbered as abtest's "pair" so that abtest.compare reads the rows as they are."""
     labels = list(sides)
     if len(labels) != 2:
         raise ValueError("an interleaved A/B run needs exactly two sides")
@@ -85,27 +88,13 @@ def interleaved_blocks(sides, requests, blocks, advance=None):
                 for label in (labels if index % 2 == 0 else labels[::-1]):
                     samples[label].append(sides[label].get())
             for label in labels:
-                rows.append({"block": block, "label": label, **_figures(samples[label])})
+                rows.append({"pair": block, "label": label, **_figures(samples[label])})
             if advance:
                 advance(f"block {block}/{blocks}: {requests} requests to each side, in turn")
     finally:
         for side in sides.values():
             side.close()
     return rows
-
-
-def block_ratios(rows, numerator, denominator):
-    """The numerator/denominator ratio of median latencies in every block, and their median."""
-    by_block = {}
-    for row in rows:
-        by_block.setdefault(row["block"], {})[row["label"]] = row["median_ms"]
-    ratios = [values[numerator] / values[denominator] for _, values in sorted(by_block.items())]
-    return {
-        f"{numerator}_median": statistics.median(row["median_ms"] for row in rows if row["label"] == numerator),
-        f"{denominator}_median": statistics.median(row["median_ms"] for row in rows if row["label"] == denominator),
-        "block_ratios": [round(ratio, 4) for ratio in ratios],
-        "median_block_ratio": statistics.median(ratios),
-    }
 
 
 def wait_until_quiet(log, limit_seconds=QUIET_WAIT_SECONDS, threshold=QUIET_CPU_PERCENT):
@@ -154,16 +143,16 @@ def run(options):
     options.advance(f"waited {waited} s for a quiet machine (busiest core {busiest} %)")
     kept = interleaved_blocks(_sides(https_port, http_port, False), requests, blocks, options.advance)
     fresh = interleaved_blocks(_sides(https_port, http_port, True), max(10, requests // 5), blocks, options.advance)
-    kept_ratio = block_ratios(kept, "https", "http")
-    fresh_ratio = block_ratios(fresh, "https", "http")
-    overhead = kept_ratio["median_block_ratio"] - 1
+    kept_ratio = compare(kept, "median_ms", "https", "http")
+    fresh_ratio = compare(fresh, "median_ms", "https", "http")
+    overhead = kept_ratio["median_pair_ratio"] - 1
     timings = _e2e_timings(options.log)
 
     summary = {
         "https_median_ms": round(kept_ratio["https_median"], 3),
         "http_median_ms": round(kept_ratio["http_median"], 3),
         "tls_overhead_percent_keep_alive": round(100 * overhead, 2),
-        "tls_overhead_percent_new_connection": round(100 * (fresh_ratio["median_block_ratio"] - 1), 2),
+        "tls_overhead_percent_new_connection": round(100 * (fresh_ratio["median_pair_ratio"] - 1), 2),
         "quiet_wait_seconds": waited,
         "busiest_core_percent_at_start": busiest,
         **{name: value for name, value in timings.items()},
@@ -171,7 +160,7 @@ def run(options):
     checks = [{
         "name": f"TLS overhead < {SEED_MAX_TLS_OVERHEAD:.0%} on kept-alive connections (seed)",
         "passed": overhead < SEED_MAX_TLS_OVERHEAD,
-        "detail": f"median block ratio {kept_ratio['median_block_ratio']:.4f} (blocks: {kept_ratio['block_ratios']})",
+        "detail": f"median block ratio {kept_ratio['median_pair_ratio']:.4f} (blocks: {kept_ratio['pair_ratios']})",
     }]
     if timings.get("provision_seconds") is not None:
         checks.append({
@@ -179,7 +168,7 @@ def run(options):
             "passed": timings["provision_seconds"] <= GOAL_MAX_PROVISION_SECONDS,
             "detail": f"{timings['provision_seconds']} s; second run {timings.get('second_run_seconds')} s",
         })
-    rows = [[row["block"], row["label"], round(row["median_ms"], 3), round(row["p95_ms"], 3)] for row in kept]
+    rows = [[row["pair"], row["label"], round(row["median_ms"], 3), round(row["p95_ms"], 3)] for row in kept]
     return {
         "summary": summary,
         "checks": checks,
